@@ -1,0 +1,111 @@
+package org.ocs4j.rewrite;
+
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.ocs4j.graph.Node;
+import org.ocs4j.graph.NodeKind;
+
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Which layers OCS splits. {@link #defaults()}: every conv, dense and output layer whose input channels can be
+ * duplicated (layers that cannot are skipped and reported). {@link #reference()}: the authors' protocol —
+ * convolutions only, those with 3 input channels skipped, dense layers untouched. Layers named in
+ * {@link #include} are split or the run fails naming them; layers in {@link #exclude} are never split.
+ *
+ * @param kinds                  layer kinds split by default
+ * @param skipThreeChannelInputs skip layers with exactly 3 input channels (the RGB stem)
+ * @param include                layer names, labels or DL4J class simple names that must be split
+ * @param exclude                layer names, labels or DL4J class simple names never split
+ */
+public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, Set<String> include,
+                          Set<String> exclude) {
+
+    public LayerPolicy {
+        kinds = Set.copyOf(kinds);
+        include = Set.copyOf(include);
+        exclude = Set.copyOf(exclude);
+        for (NodeKind k : kinds) {
+            if (!k.hasSplittableWeights()) {
+                throw new IllegalArgumentException("layer kind " + k + " has no splittable input channels");
+            }
+        }
+        Set<String> both = include.stream().filter(exclude::contains).collect(Collectors.toSet());
+        if (!both.isEmpty()) {
+            throw new IllegalArgumentException("layers both included and excluded: " + both);
+        }
+    }
+
+    /** @return conv, dense and output layers, wherever their input channels can be duplicated */
+    public static LayerPolicy defaults() {
+        return new LayerPolicy(EnumSet.of(NodeKind.CONV, NodeKind.DENSE, NodeKind.OUTPUT), false, Set.of(), Set.of());
+    }
+
+    /** @return the reference protocol: convolutions only, 3-input-channel convolutions skipped */
+    public static LayerPolicy reference() {
+        return new LayerPolicy(EnumSet.of(NodeKind.CONV), true, Set.of(), Set.of());
+    }
+
+    /** @return the preset called {@code "default"} or {@code "reference"} */
+    public static LayerPolicy named(String name) {
+        return switch (name) {
+            case "default" -> defaults();
+            case "reference" -> reference();
+            default -> throw new IllegalArgumentException("unknown layer policy \"" + name
+                    + "\"; choose default or reference");
+        };
+    }
+
+    /** @return this policy that also requires the given layers (names, labels or class simple names) */
+    public LayerPolicy including(String... namesOrTypes) {
+        Set<String> s = new LinkedHashSet<>(include);
+        s.addAll(List.of(namesOrTypes));
+        return new LayerPolicy(kinds, skipThreeChannelInputs, s, exclude);
+    }
+
+    /** @return this policy that never splits the given layers (names, labels or class simple names) */
+    public LayerPolicy excluding(String... namesOrTypes) {
+        Set<String> s = new LinkedHashSet<>(exclude);
+        s.addAll(List.of(namesOrTypes));
+        return new LayerPolicy(kinds, skipThreeChannelInputs, include, s);
+    }
+
+    /** @return true when the node was named in {@link #include}: it must be split or the run fails */
+    public boolean required(Node node) {
+        return matches(include, node);
+    }
+
+    /** @return why the node is not split, or null when the policy selects it */
+    public String rejection(Node node) {
+        if (matches(exclude, node)) {
+            return "excluded by the layer policy";
+        }
+        if (required(node)) {
+            return node.kind().hasSplittableWeights() ? null
+                    : node.describe() + " has no splittable input channels (supported: ConvolutionLayer, DenseLayer, OutputLayer)";
+        }
+        if (!kinds.contains(node.kind())) {
+            return "layer kind " + node.kind() + " is not split by this policy";
+        }
+        if (skipThreeChannelInputs && ((FeedForwardLayer) node.layer()).getNIn() == 3) {
+            return "3 input channels (skipped by the reference policy)";
+        }
+        return null;
+    }
+
+    private static boolean matches(Set<String> set, Node node) {
+        return set.contains(node.name()) || set.contains(node.label()) || set.contains(node.typeName());
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("LayerPolicy[kinds=").append(kinds.stream().sorted().toList());
+        if (skipThreeChannelInputs) sb.append(", skip 3-channel inputs");
+        if (!include.isEmpty()) sb.append(", include=").append(include);
+        if (!exclude.isEmpty()) sb.append(", exclude=").append(exclude);
+        return sb.append(']').toString();
+    }
+}

@@ -1,0 +1,82 @@
+package org.ocs4j.rewrite;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.split.SplitPlan;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Weight OCS on a whole model: splits the selected layers' input channels and returns a NEW model of the same DL4J
+ * type (MultiLayerNetwork stays MultiLayerNetwork, ComputationGraph stays ComputationGraph) that computes the same
+ * function in FP32. The input model is never modified.
+ */
+public final class ModelWidener {
+
+    private ModelWidener() {
+    }
+
+    /**
+     * Widens a model.
+     *
+     * @param model      an initialized MultiLayerNetwork or ComputationGraph
+     * @param settings   expand ratio, split options, policy
+     * @param inputTypes the network input types, or none; needed for multiply-add counts
+     * @return the widened model and its report
+     */
+    public static Widened widen(Model model, WidenSettings settings, InputType... inputTypes) {
+        NetworkGraph graph = NetworkGraph.of(model, inputTypes);
+        WidenPlan plan = WidenPlanner.plan(graph, settings);
+        ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
+                ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
+                : ModelRebuilder.rebuild(plan);
+        return new Widened(rebuilt.model(), report(plan, rebuilt, inputTypes.length > 0));
+    }
+
+    private static Model copy(Model model) {
+        return model instanceof MultiLayerNetwork mln ? mln.clone() : ((ComputationGraph) model).clone();
+    }
+
+    private static WidenReport report(WidenPlan plan, ModelRebuilder.Rebuilt rebuilt, boolean shapesKnown) {
+        List<LayerReport> layers = new ArrayList<>();
+        long extraWeights = 0;
+        long extraMacs = 0;
+        for (WidenPlan.ConsumerSplit s : plan.splits()) {
+            SplitPlan p = s.split().plan();
+            long perChannel = s.split().weights().length() / p.widenedChannels();
+            long weights = perChannel * p.splitCount();
+            long macs = shapesKnown ? weights * outputPositions(plan.graph(), s) : -1;
+            String via = s.realization() == Realization.WIDENED_PRODUCER
+                    ? s.group().producer().label() : rebuilt.mergeVertices().get(s.consumer().name());
+            layers.add(new LayerReport(s.consumer().label(), s.consumer().typeName(), p.originalChannels(), p.origin(),
+                    s.path().featuresPerChannel(), weights, macs, s.realization(), via, p.maxAbsBefore(),
+                    p.maxAbsAfter()));
+            extraWeights += weights;
+            extraMacs += macs;
+        }
+        return new WidenReport(plan.settings(), layers, plan.skipped(), extraWeights, shapesKnown ? extraMacs : -1,
+                plan.graph().model().numParams(), rebuilt.model().numParams());
+    }
+
+    /** Output positions per example: {@code H_out · W_out} for a conv, 1 for a dense layer. */
+    private static long outputPositions(NetworkGraph graph, WidenPlan.ConsumerSplit s) {
+        InputType out = graph.outputType(s.consumer().name()).orElseThrow();
+        if (out instanceof InputType.InputTypeConvolutional c) {
+            return c.getHeight() * c.getWidth();
+        }
+        return 1;
+    }
+
+    /**
+     * A widened model and what was done to it.
+     *
+     * @param model  the new model (same DL4J type as the input)
+     * @param report per-layer splits, skipped layers and totals
+     */
+    public record Widened(Model model, WidenReport report) {
+    }
+}

@@ -1,0 +1,192 @@
+package org.ocs4j.split;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.TreeSet;
+
+/**
+ * Weight OCS on one tensor (OCS-SPEC §2): greedily splits the input channel holding the largest {@code |w|},
+ * {@code k} times, appending each new half as a channel at the end of the input-channel axis.
+ *
+ * <p>Works on any rank and any channel axis (conv {@code [nOut, nIn, kH, kW]}: axis 1; DL4J dense
+ * {@code [nIn, nOut]}: axis 0). The caller's array is never modified. All arithmetic is ND4J ops on whole channel
+ * slices; the only Java loop is over the {@code k} split steps.
+ */
+public final class ChannelSplitter {
+
+    private ChannelSplitter() {
+    }
+
+    /**
+     * Number of channels to split for an expand ratio: {@code ceil(r · C)}.
+     *
+     * @param expandRatio fraction of input channels to split, in [0, 1]
+     * @param channels    input channel count {@code C ≥ 1}
+     * @return {@code k}, 0 when {@code expandRatio == 0}
+     */
+    public static int splitCount(double expandRatio, long channels) {
+        if (!(expandRatio >= 0.0 && expandRatio <= 1.0)) {
+            throw new IllegalArgumentException("expand ratio " + expandRatio + " is outside [0, 1]");
+        }
+        if (channels < 1) {
+            throw new IllegalArgumentException("channel count " + channels + " must be at least 1");
+        }
+        // The tiny epsilon keeps ceil(0.01 * 300) at 3 despite 0.01 * 300 = 3.0000000000000004 in doubles.
+        return (int) Math.ceil(expandRatio * channels - 1e-9);
+    }
+
+    /**
+     * Per-channel {@code max|w|} along {@code axis}.
+     *
+     * @return a vector of length {@code size(axis)}
+     */
+    public static INDArray channelMaxAbs(INDArray weights, int axis) {
+        return channelMatrix(weights, axis).amax(1);
+    }
+
+    /**
+     * Splits {@code k} channels of {@code weights} along {@code axis}.
+     *
+     * @param weights the weight tensor (not modified); must be finite
+     * @param axis    the input-channel axis
+     * @param k       number of splits, {@code ≥ 0}
+     * @param options threshold, reference quirk and grid-aware scale
+     * @return the widened tensor (axis size {@code C + k}, same dtype) and the plan
+     */
+    public static SplitResult split(INDArray weights, int axis, int k, SplitOptions options) {
+        if (axis < 0 || axis >= weights.rank()) {
+            throw new IllegalArgumentException("channel axis " + axis + " is outside a rank-" + weights.rank() + " tensor");
+        }
+        if (k < 0) {
+            throw new IllegalArgumentException("split count " + k + " is negative");
+        }
+        requireFinite(weights, "weights");
+        int channels = (int) weights.size(axis);
+        INDArray matrix = channelMatrix(weights, axis);
+        long rowLength = matrix.size(1);
+
+        INDArray widened = Nd4j.create(weights.dataType(), channels + k, rowLength);
+        widened.get(NDArrayIndex.interval(0, channels), NDArrayIndex.all()).assign(matrix);
+
+        double[] maxima = new double[channels + k];
+        double[] initial = matrix.amax(1).toDoubleVector();
+        System.arraycopy(initial, 0, maxima, 0, channels);
+        double maxBefore = 0.0;
+        for (double m : initial) {
+            maxBefore = Math.max(maxBefore, m);
+        }
+
+        // Largest max|w| first, lowest index on ties (spec §2 step 2).
+        TreeSet<Integer> order = new TreeSet<>((a, b) -> {
+            int byMax = Double.compare(maxima[b], maxima[a]);
+            return byMax != 0 ? byMax : Integer.compare(a, b);
+        });
+        for (int c = 0; c < channels; c++) {
+            order.add(c);
+        }
+
+        int[] splitChannels = new int[k];
+        int[] origin = new int[k];
+        boolean exactHalving = options.splitThreshold() == 0.0 && !options.gridAware();
+        for (int i = 0; i < k; i++) {
+            int j = order.pollFirst();
+            int appended = channels + i;
+            splitChannels[i] = j;
+            origin[i] = j < channels ? j : origin[j - channels];
+
+            INDArray row = widened.getRow(j);
+            INDArray[] halves = splitRow(row, maxima[j], options);
+            widened.putRow(appended, halves[1]);
+            widened.putRow(j, halves[0]);
+            if (exactHalving) {
+                // Halving is exact in floating point, so both maxima are known without a reduction.
+                maxima[j] = maxima[j] / 2.0;
+                maxima[appended] = maxima[j];
+            } else {
+                maxima[j] = halves[0].amaxNumber().doubleValue();
+                maxima[appended] = halves[1].amaxNumber().doubleValue();
+            }
+            order.add(j);
+            order.add(appended);
+        }
+        double maxAfter = 0.0;
+        for (double m : maxima) {
+            maxAfter = Math.max(maxAfter, m);
+        }
+        INDArray result = fromChannelMatrix(widened, weights, axis, channels + k);
+        return new SplitResult(result, new SplitPlan(channels, splitChannels, origin, maxBefore, maxAfter));
+    }
+
+    /**
+     * Splits one channel slice in two.
+     *
+     * @return {kept part (stays at the channel's index), moved part (the appended channel)}
+     */
+    static INDArray[] splitRow(INDArray row, double maxAbs, SplitOptions options) {
+        double threshold = options.splitThreshold()
+                * (options.signedMaxThreshold() ? row.maxNumber().doubleValue() : maxAbs);
+        INDArray mask = Transforms.abs(row, true).gt(threshold).castTo(row.dataType());
+        INDArray lower;
+        INDArray upper;
+        if (options.gridAware()) {
+            double s = options.gridScale();
+            INDArray halfU = row.mul(s * 0.5);
+            lower = halfU.sub(0.25).divi(s);
+            upper = halfU.addi(0.25).divi(s);
+        } else {
+            lower = row.mul(0.5);
+            upper = lower;
+        }
+        // Products with a 0/1 mask and sums with 0 are exact, so untouched entries keep their bits.
+        INDArray notMask = mask.rsub(1.0);
+        INDArray kept = lower.mul(mask).addi(row.mul(notMask));
+        INDArray moved = upper.mul(mask);
+        return new INDArray[] {kept, moved};
+    }
+
+    /** Throws if the array holds NaN or an infinity. */
+    public static void requireFinite(INDArray array, String what) {
+        if (BooleanIndexing.or(array, Conditions.isNan()) || BooleanIndexing.or(array, Conditions.isInfinite())) {
+            throw new IllegalArgumentException(what + " contain NaN or infinite values");
+        }
+    }
+
+    /** The tensor as a c-order {@code [C, rest]} matrix with the channel axis first (a copy). */
+    private static INDArray channelMatrix(INDArray weights, int axis) {
+        int[] perm = axisFirst(weights.rank(), axis);
+        INDArray moved = weights.permute(perm).dup('c');
+        return moved.reshape('c', weights.size(axis), weights.length() / weights.size(axis));
+    }
+
+    private static INDArray fromChannelMatrix(INDArray matrix, INDArray template, int axis, long newChannels) {
+        int rank = template.rank();
+        int[] perm = axisFirst(rank, axis);
+        long[] permutedShape = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            permutedShape[d] = template.size(perm[d]);
+        }
+        permutedShape[0] = newChannels;
+        INDArray permuted = matrix.reshape('c', permutedShape);
+        int[] inverse = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            inverse[perm[d]] = d;
+        }
+        return permuted.permute(inverse).dup(template.ordering());
+    }
+
+    private static int[] axisFirst(int rank, int axis) {
+        int[] perm = new int[rank];
+        perm[0] = axis;
+        for (int d = 0, p = 1; d < rank; d++) {
+            if (d != axis) {
+                perm[p++] = d;
+            }
+        }
+        return perm;
+    }
+}
