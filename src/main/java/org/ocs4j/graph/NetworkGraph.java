@@ -123,7 +123,7 @@ public final class NetworkGraph {
         Map<String, InputType> types = null;
         if (inputTypes.length > 0) {
             requireInputCount(inputTypes, conf.getNetworkInputs().size());
-            types = new LinkedHashMap<>(conf.clone().getLayerActivationTypes(false, false, inputTypes));
+            types = new LinkedHashMap<>(conf.clone().getLayerActivationTypes(true, false, inputTypes));
             for (int i = 0; i < inputTypes.length; i++) {
                 types.put(conf.getNetworkInputs().get(i), inputTypes[i]);
             }
