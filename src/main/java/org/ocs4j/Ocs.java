@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ocs4j.graph.InputShape;
+import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.LayerPolicy;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.WidenSettings;
@@ -53,6 +54,7 @@ public final class Ocs {
         private int gridAwareBits = 0;
         private LayerPolicy policy = LayerPolicy.defaults();
         private InputShape[] inputShapes = new InputShape[0];
+        private Progress progress = Progress.NONE;
 
         private Split(M model) {
             if (model == null) {
@@ -116,6 +118,12 @@ public final class Ocs {
             return this;
         }
 
+        /** @param progress receives progress of planning and rebuilding; default none */
+        public Split<M> progress(Progress progress) {
+            this.progress = progress == null ? Progress.NONE : progress;
+            return this;
+        }
+
         /** @return the validated settings this builder stands for */
         public WidenSettings settings() {
             return new WidenSettings(expandRatio, new SplitOptions(splitThreshold, signedMaxThreshold, Double.NaN),
@@ -127,7 +135,7 @@ public final class Ocs {
         public OcsResult<M> apply() {
             WidenSettings settings = settings();
             InputType[] types = Arrays.stream(inputShapes).map(InputShape::toInputType).toArray(InputType[]::new);
-            ModelWidener.Widened w = ModelWidener.widen(model, settings, types);
+            ModelWidener.Widened w = ModelWidener.widen(model, settings, progress, types);
             return new OcsResult<>((M) w.model(), w.report());
         }
 

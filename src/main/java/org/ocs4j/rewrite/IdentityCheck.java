@@ -1,6 +1,14 @@
 package org.ocs4j.rewrite;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -10,7 +18,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The functional identity check of a widened model: both models run in inference mode on the same inputs, and the
- * largest absolute output difference is compared with the largest absolute output.
+ * largest absolute output difference is compared with the largest absolute output. Output layers are compared
+ * before their activation (logits): a saturated or near-uniform softmax would hide differences.
  *
  * @param maxAbsDiff   {@code max |y_widened - y_original|} over every output of every example
  * @param maxAbsOutput {@code max |y_original|}
@@ -20,10 +29,20 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput) {
     /** DESIGN's tolerance for FP32: {@code maxAbsDiff ≤ 1e-4 · maxAbsOutput}. */
     public static final double DEFAULT_RELATIVE_TOLERANCE = 1e-4;
 
-    /** Runs both models on {@code inputs} (one array per network input). */
+    /** Compares the logits of both models on {@code inputs} (one array per network input). */
     public static IdentityCheck run(Model original, Model widened, INDArray... inputs) {
-        INDArray[] a = outputs(original, inputs);
-        INDArray[] b = outputs(widened, inputs);
+        return compare(logits(original, inputs), logits(widened, inputs));
+    }
+
+    /**
+     * Compares two sets of outputs (one array per network output).
+     *
+     * @param reference the original model's outputs
+     * @param candidate the widened model's outputs
+     */
+    public static IdentityCheck compare(INDArray[] reference, INDArray[] candidate) {
+        INDArray[] a = reference;
+        INDArray[] b = candidate;
         if (a.length != b.length) {
             throw new IllegalArgumentException("the models have " + a.length + " and " + b.length + " outputs");
         }
@@ -64,6 +83,38 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput) {
     /** @return true when {@code maxAbsDiff ≤ relativeTolerance · maxAbsOutput} */
     public boolean passes(double relativeTolerance) {
         return maxAbsDiff <= relativeTolerance * maxAbsOutput;
+    }
+
+    /**
+     * Logits: the outputs of a twin of the model whose output layers apply the identity instead of their activation.
+     * The twin shares the model's parameter buffer (read only), so no parameters are copied.
+     */
+    public static INDArray[] logits(Model model, INDArray... inputs) {
+        if (model instanceof MultiLayerNetwork mln) {
+            MultiLayerConfiguration conf = mln.getLayerWiseConfigurations().clone();
+            for (NeuralNetConfiguration c : conf.getConfs()) {
+                identityOutput(c.getLayer());
+            }
+            MultiLayerNetwork twin = new MultiLayerNetwork(conf);
+            twin.init(mln.params(), false);
+            return outputs(twin, inputs);
+        }
+        ComputationGraph cg = (ComputationGraph) model;
+        ComputationGraphConfiguration conf = cg.getConfiguration().clone();
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv) {
+                identityOutput(lv.getLayerConf().getLayer());
+            }
+        }
+        ComputationGraph twin = new ComputationGraph(conf);
+        twin.init(cg.params(), false);
+        return outputs(twin, inputs);
+    }
+
+    private static void identityOutput(Layer layer) {
+        if (layer instanceof BaseOutputLayer out) {
+            out.setActivationFn(new ActivationIdentity());
+        }
     }
 
     private static INDArray[] outputs(Model model, INDArray[] inputs) {

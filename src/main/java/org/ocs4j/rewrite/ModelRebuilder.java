@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
+import org.ocs4j.progress.Progress;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,10 +59,10 @@ final class ModelRebuilder {
     }
 
     /** @return the widened model and the merge vertex name of every duplication-vertex consumer */
-    static Rebuilt rebuild(WidenPlan plan) {
+    static Rebuilt rebuild(WidenPlan plan, Progress progress) {
         ModelRebuilder r = new ModelRebuilder(plan);
         Model model = r.graph.isComputationGraph() ? r.rebuildGraph() : r.rebuildMultiLayer();
-        r.copyParameters(model);
+        r.copyParameters(model, progress);
         return new Rebuilt(model, Map.copyOf(r.mergeVertices));
     }
 
@@ -170,9 +171,12 @@ final class ModelRebuilder {
         return s == null ? 0 : s.split().plan().splitCount();
     }
 
-    private void copyParameters(Model target) {
+    private void copyParameters(Model target, Progress progress) {
         int copied = 0;
-        for (Node n : graph.nodes()) {
+        List<Node> withParams = graph.nodes().stream().filter(n -> !graph.paramKeys(n).isEmpty()).toList();
+        progress.start("copying parameters", withParams.size());
+        for (Node n : withParams) {
+            progress.step();
             for (String key : graph.paramKeys(n)) {
                 INDArray value = newValue(n, key);
                 INDArray dest = paramView(target, n, key);
@@ -185,6 +189,7 @@ final class ModelRebuilder {
                 copied++;
             }
         }
+        progress.finish();
         int expected = target.paramTable().size();
         if (copied != expected) {
             throw new IllegalStateException("internal error: copied " + copied + " parameters into a widened model that has "

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.progress.Progress;
 import org.ocs4j.split.SplitPlan;
 
 import java.util.ArrayList;
@@ -29,11 +30,20 @@ public final class ModelWidener {
      * @return the widened model and its report
      */
     public static Widened widen(Model model, WidenSettings settings, InputType... inputTypes) {
+        return widen(model, settings, Progress.NONE, inputTypes);
+    }
+
+    /**
+     * Widens a model, reporting progress.
+     *
+     * @param progress told of planning (one step per candidate layer) and parameter copying (one per layer)
+     */
+    public static Widened widen(Model model, WidenSettings settings, Progress progress, InputType... inputTypes) {
         NetworkGraph graph = NetworkGraph.of(model, inputTypes);
-        WidenPlan plan = WidenPlanner.plan(graph, settings);
+        WidenPlan plan = WidenPlanner.plan(graph, settings, progress);
         ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
                 ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
-                : ModelRebuilder.rebuild(plan);
+                : ModelRebuilder.rebuild(plan, progress);
         return new Widened(rebuilt.model(), report(plan, rebuilt, inputTypes.length > 0));
     }
 

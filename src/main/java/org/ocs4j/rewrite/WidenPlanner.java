@@ -10,6 +10,7 @@ import org.ocs4j.graph.Node;
 import org.ocs4j.split.ChannelSplitter;
 import org.ocs4j.split.SplitOptions;
 import org.ocs4j.split.SplitResult;
+import org.ocs4j.progress.Progress;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,21 +37,21 @@ final class WidenPlanner {
         this.settings = settings;
     }
 
-    static WidenPlan plan(NetworkGraph graph, WidenSettings settings) {
-        return new WidenPlanner(graph, settings).plan();
+    static WidenPlan plan(NetworkGraph graph, WidenSettings settings, Progress progress) {
+        return new WidenPlanner(graph, settings).plan(progress);
     }
 
-    private WidenPlan plan() {
+    private WidenPlan plan(Progress progress) {
         List<WidenPlan.ConsumerSplit> splits = new ArrayList<>();
         List<SkippedLayer> skipped = new ArrayList<>();
         Map<String, List<WidenPlan.ConsumerSplit>> members = new LinkedHashMap<>();
         LayerPolicy policy = settings.policy();
-
-        for (Node node : graph.nodes()) {
+        List<Node> candidates = graph.nodes().stream()
+                .filter(n -> n.kind().hasSplittableWeights() || policy.required(n)).toList();
+        progress.start("planning splits", candidates.size());
+        for (Node node : candidates) {
+            progress.step();
             boolean required = policy.required(node);
-            if (!node.kind().hasSplittableWeights() && !required) {
-                continue;
-            }
             String rejection = policy.rejection(node);
             if (rejection != null) {
                 if (required) {
@@ -97,6 +98,7 @@ final class WidenPlanner {
             splits.add(split);
         }
 
+        progress.finish();
         Map<String, WidenPlan.ProducerGroup> groups = new LinkedHashMap<>();
         for (Map.Entry<String, List<WidenPlan.ConsumerSplit>> e : members.entrySet()) {
             Closure c = closures.get(e.getKey());
