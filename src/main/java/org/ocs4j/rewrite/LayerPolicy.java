@@ -96,6 +96,23 @@ public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, S
         return null;
     }
 
+    /**
+     * Refuses include or exclude entries that match no node of the model: a typo must not silently split (or keep)
+     * the wrong layers.
+     */
+    public void requireKnownNames(List<Node> nodes) {
+        for (Set<String> set : List.of(include, exclude)) {
+            for (String name : set) {
+                boolean known = nodes.stream().anyMatch(n -> matches(Set.of(name), n));
+                if (!known) {
+                    throw new IllegalArgumentException("the layer policy names \"" + name
+                            + "\", which is no layer name or DL4J class in this model; layers are "
+                            + nodes.stream().filter(n -> n.layer() != null).map(Node::label).toList());
+                }
+            }
+        }
+    }
+
     private static boolean matches(Set<String> set, Node node) {
         return set.contains(node.name()) || set.contains(node.label()) || set.contains(node.typeName());
     }

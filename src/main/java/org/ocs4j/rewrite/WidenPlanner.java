@@ -46,6 +46,7 @@ final class WidenPlanner {
         List<SkippedLayer> skipped = new ArrayList<>();
         Map<String, List<WidenPlan.ConsumerSplit>> members = new LinkedHashMap<>();
         LayerPolicy policy = settings.policy();
+        policy.requireKnownNames(graph.nodes());
         List<Node> candidates = graph.nodes().stream()
                 .filter(n -> n.kind().hasSplittableWeights() || policy.required(n)).toList();
         progress.start("planning splits", candidates.size());
