@@ -13,9 +13,11 @@ import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
 import org.ocs4j.progress.Progress;
+import org.ocs4j.split.Channels;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,8 +81,12 @@ final class ModelRebuilder {
                 conf.getInputPreProcessors().put(i, pre);
             }
         }
+        long count = 0;
+        for (org.deeplearning4j.nn.conf.NeuralNetConfiguration c : conf.getConfs()) {
+            count += c.getLayer().initializer().numParams(c);
+        }
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init();
+        net.init(emptyParams(conf.getDataType(), count), false);
         return net;
     }
 
@@ -100,9 +106,21 @@ final class ModelRebuilder {
             }
         }
         conf.validate(false, false);
+        long count = 0;
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
+            count += v.numParams(true);
+        }
         ComputationGraph net = new ComputationGraph(conf);
-        net.init();
+        net.init(emptyParams(conf.getDataType(), count), false);
         return net;
+    }
+
+    /**
+     * The flat parameter vector of the new network. Every entry is overwritten by {@link #copyParameters}, so
+     * DL4J's random initialization (seconds for a ResNet50) is skipped.
+     */
+    private static INDArray emptyParams(org.nd4j.linalg.api.buffer.DataType type, long count) {
+        return Nd4j.zeros(type, 1, count);
     }
 
     private void insertDuplication(ComputationGraphConfiguration conf, WidenPlan.ConsumerSplit s) {
@@ -205,7 +223,7 @@ final class ModelRebuilder {
         int[] appended = appendedOutputs.get(n.name());
         if (appended != null) {
             int axis = WeightLayout.outputAxis(n, key, value);
-            value = WeightLayout.gather(value, axis, WeightLayout.identityThen((int) value.size(axis), appended));
+            value = Channels.gather(value, axis, Channels.identityThen((int) value.size(axis), appended));
         }
         return value;
     }
@@ -233,9 +251,9 @@ final class ModelRebuilder {
             }
             for (int q = 0; q < total; q++) {
                 boolean mine = offset >= 0 && q >= offset && q < offset + ownCount;
-                index[channels + q] = mine ? channels + (q - offset) : WeightLayout.ZERO;
+                index[channels + q] = mine ? channels + (q - offset) : Channels.ZERO;
             }
-            view = WeightLayout.gather(view, axis, index);
+            view = Channels.gather(view, axis, index);
         }
         return WeightLayout.fromChannelView(n.kind(), view);
     }

@@ -1,8 +1,6 @@
 package org.ocs4j.rewrite;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.Gather;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.graph.Node;
 import org.ocs4j.graph.NodeKind;
 
@@ -12,9 +10,6 @@ import org.ocs4j.graph.NodeKind;
  * {@code W [kH, kW, nIn, multiplier]}, biases and batch-norm vectors {@code [n]} or {@code [1, n]}).
  */
 final class WeightLayout {
-
-    /** Index meaning "a zero slice" in {@link #gather}. */
-    static final int ZERO = -1;
 
     private WeightLayout() {
     }
@@ -68,38 +63,5 @@ final class WeightLayout {
         }
         throw new IllegalArgumentException(node.describe() + " has a parameter \"" + key
                 + "\" whose channel layout ocs4j does not know; it cannot be widened");
-    }
-
-    /**
-     * Gathers slices of {@code a} along {@code axis}: slice {@code i} of the result is slice {@code index[i]} of
-     * {@code a}, or zeros where {@code index[i] == ZERO}.
-     */
-    static INDArray gather(INDArray a, int axis, int[] index) {
-        long size = a.size(axis);
-        boolean zeros = false;
-        int[] idx = index.clone();
-        for (int i = 0; i < idx.length; i++) {
-            if (idx[i] == ZERO) {
-                idx[i] = (int) size;
-                zeros = true;
-            }
-        }
-        INDArray source = a;
-        if (zeros) {
-            long[] shape = a.shape().clone();
-            shape[axis] = 1;
-            source = Nd4j.concat(axis, a, Nd4j.zeros(a.dataType(), shape));
-        }
-        return Nd4j.exec(new Gather(source, Nd4j.createFromArray(idx), axis))[0];
-    }
-
-    /** @return {@code [0, 1, …, n-1]} followed by {@code extra} */
-    static int[] identityThen(int n, int[] extra) {
-        int[] idx = new int[n + extra.length];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        System.arraycopy(extra, 0, idx, n, extra.length);
-        return idx;
     }
 }

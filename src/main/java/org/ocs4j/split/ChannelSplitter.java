@@ -1,6 +1,7 @@
 package org.ocs4j.split;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -41,15 +42,6 @@ public final class ChannelSplitter {
     }
 
     /**
-     * Per-channel {@code max|w|} along {@code axis}.
-     *
-     * @return a vector of length {@code size(axis)}
-     */
-    public static INDArray channelMaxAbs(INDArray weights, int axis) {
-        return channelMatrix(weights, axis).amax(1);
-    }
-
-    /**
      * Splits {@code k} channels of {@code weights} along {@code axis}.
      *
      * @param weights the weight tensor (not modified); must be finite
@@ -59,13 +51,93 @@ public final class ChannelSplitter {
      * @return the widened tensor (axis size {@code C + k}, same dtype) and the plan
      */
     public static SplitResult split(INDArray weights, int axis, int k, SplitOptions options) {
+        if (options.splitThreshold() == 0.0 && !options.gridAware()) {
+            return splitByHalving(weights, axis, k);
+        }
+        checkArguments(weights, axis, k);
+        requireFinite(weights, "weights");
+        return splitByReplay(weights, axis, k, options);
+    }
+
+    private static void checkArguments(INDArray weights, int axis, int k) {
         if (axis < 0 || axis >= weights.rank()) {
             throw new IllegalArgumentException("channel axis " + axis + " is outside a rank-" + weights.rank() + " tensor");
         }
         if (k < 0) {
             throw new IllegalArgumentException("split count " + k + " is negative");
         }
+    }
+
+    /**
+     * Plans plain halving with threshold 0 without building the widened tensor: every halving is exact, so the
+     * greedy choice needs only the per-channel maxima (one reduction). {@link #applyHalving} builds the tensor.
+     *
+     * @param weights the weight tensor; must be finite
+     * @param axis    the input-channel axis
+     * @param k       number of splits, {@code ≥ 0}
+     */
+    public static SplitPlan planHalving(INDArray weights, int axis, int k) {
+        checkArguments(weights, axis, k);
         requireFinite(weights, "weights");
+        int channels = (int) weights.size(axis);
+        double[] maxima = new double[channels + k];
+        double[] initial = weights.amax(Channels.otherAxes(weights.rank(), axis)).toDoubleVector();
+        System.arraycopy(initial, 0, maxima, 0, channels);
+        double maxBefore = max(maxima);
+        TreeSet<Integer> order = greedyOrder(maxima, channels);
+        int[] splitChannels = new int[k];
+        int[] origin = new int[k];
+        for (int i = 0; i < k; i++) {
+            int j = order.pollFirst();
+            int appended = channels + i;
+            splitChannels[i] = j;
+            origin[i] = j < channels ? j : origin[j - channels];
+            maxima[j] = maxima[j] / 2.0;
+            maxima[appended] = maxima[j];
+            order.add(j);
+            order.add(appended);
+        }
+        return new SplitPlan(channels, splitChannels, origin, maxBefore, max(maxima));
+    }
+
+    /**
+     * Builds the tensor of a {@link #planHalving} plan: every copy of channel {@code c} is {@code w_c · 2^-d}, with
+     * {@code d} how often it was halved — one concatenation and one broadcast multiply. Bit-identical to repeated
+     * halving for every normal float; a subnormal weight ({@code |w| < 1.2e-38}) is rounded once, not {@code d} times.
+     */
+    public static INDArray applyHalving(INDArray weights, int axis, SplitPlan plan) {
+        int channels = plan.originalChannels();
+        if (weights.size(axis) != channels) {
+            throw new IllegalArgumentException("the plan is for " + channels + " channels but axis " + axis + " has "
+                    + weights.size(axis));
+        }
+        int[] split = plan.splitChannels();
+        int[] depth = new int[plan.widenedChannels()];
+        for (int i = 0; i < split.length; i++) {
+            depth[split[i]]++;
+            depth[channels + i] = depth[split[i]];
+        }
+        INDArray widened = split.length == 0 ? weights.dup()
+                : Nd4j.concat(axis, weights, Channels.gather(weights, axis, plan.origin()));
+        double[] scale = new double[depth.length];
+        for (int c = 0; c < scale.length; c++) {
+            scale[c] = Math.scalb(1.0, -depth[c]);
+        }
+        INDArray factors = Nd4j.createFromArray(scale).castTo(weights.dataType());
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(widened, factors, widened, axis));
+        return widened;
+    }
+
+    static SplitResult splitByHalving(INDArray weights, int axis, int k) {
+        SplitPlan plan = planHalving(weights, axis, k);
+        return new SplitResult(applyHalving(weights, axis, plan), plan);
+    }
+
+    /**
+     * The general case (threshold > 0, grid-aware halves): the greedy loop replayed on the widened tensor, each
+     * split computed from the channel's current slice and the maxima of both copies re-measured.
+     */
+    static SplitResult splitByReplay(INDArray weights, int axis, int k, SplitOptions options) {
         int channels = (int) weights.size(axis);
         INDArray matrix = channelMatrix(weights, axis);
         long rowLength = matrix.size(1);
@@ -76,23 +148,11 @@ public final class ChannelSplitter {
         double[] maxima = new double[channels + k];
         double[] initial = matrix.amax(1).toDoubleVector();
         System.arraycopy(initial, 0, maxima, 0, channels);
-        double maxBefore = 0.0;
-        for (double m : initial) {
-            maxBefore = Math.max(maxBefore, m);
-        }
-
-        // Largest max|w| first, lowest index on ties (spec §2 step 2).
-        TreeSet<Integer> order = new TreeSet<>((a, b) -> {
-            int byMax = Double.compare(maxima[b], maxima[a]);
-            return byMax != 0 ? byMax : Integer.compare(a, b);
-        });
-        for (int c = 0; c < channels; c++) {
-            order.add(c);
-        }
+        double maxBefore = max(maxima);
+        TreeSet<Integer> order = greedyOrder(maxima, channels);
 
         int[] splitChannels = new int[k];
         int[] origin = new int[k];
-        boolean exactHalving = options.splitThreshold() == 0.0 && !options.gridAware();
         for (int i = 0; i < k; i++) {
             int j = order.pollFirst();
             int appended = channels + i;
@@ -103,31 +163,44 @@ public final class ChannelSplitter {
             INDArray[] halves = splitRow(row, maxima[j], options);
             widened.putRow(appended, halves[1]);
             widened.putRow(j, halves[0]);
-            if (exactHalving) {
-                // Halving is exact in floating point, so both maxima are known without a reduction.
-                maxima[j] = maxima[j] / 2.0;
-                maxima[appended] = maxima[j];
-            } else {
-                maxima[j] = halves[0].amaxNumber().doubleValue();
-                maxima[appended] = halves[1].amaxNumber().doubleValue();
-            }
+            maxima[j] = halves[0].amaxNumber().doubleValue();
+            maxima[appended] = halves[1].amaxNumber().doubleValue();
             order.add(j);
             order.add(appended);
         }
-        double maxAfter = 0.0;
-        for (double m : maxima) {
-            maxAfter = Math.max(maxAfter, m);
-        }
         INDArray result = fromChannelMatrix(widened, weights, axis, channels + k);
-        return new SplitResult(result, new SplitPlan(channels, splitChannels, origin, maxBefore, maxAfter));
+        return new SplitResult(result, new SplitPlan(channels, splitChannels, origin, maxBefore, max(maxima)));
     }
 
+    /** Channels by largest max|w| first, lowest index on ties (spec §2 step 2); reads {@code maxima} live. */
+    private static TreeSet<Integer> greedyOrder(double[] maxima, int channels) {
+        TreeSet<Integer> order = new TreeSet<>((a, b) -> {
+            int byMax = Double.compare(maxima[b], maxima[a]);
+            return byMax != 0 ? byMax : Integer.compare(a, b);
+        });
+        for (int c = 0; c < channels; c++) {
+            order.add(c);
+        }
+        return order;
+    }
+
+    private static double max(double[] values) {
+        double m = 0.0;
+        for (double v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
     /**
      * Splits one channel slice in two.
      *
      * @return {kept part (stays at the channel's index), moved part (the appended channel)}
      */
     static INDArray[] splitRow(INDArray row, double maxAbs, SplitOptions options) {
+        if (options.splitThreshold() == 0.0 && !options.gridAware()) {
+            INDArray half = row.mul(0.5);
+            return new INDArray[] {half, half};
+        }
         double threshold = options.splitThreshold()
                 * (options.signedMaxThreshold() ? row.maxNumber().doubleValue() : maxAbs);
         INDArray mask = Transforms.abs(row, true).gt(threshold).castTo(row.dataType());
@@ -151,6 +224,11 @@ public final class ChannelSplitter {
 
     /** Throws if the array holds NaN or an infinity. */
     public static void requireFinite(INDArray array, String what) {
+        // One reduction answers the common case: sum|w| is finite unless some entry is NaN or infinite (or the sum
+        // overflows, which the exact element checks then rule out).
+        if (Double.isFinite(array.norm1Number().doubleValue())) {
+            return;
+        }
         if (BooleanIndexing.or(array, Conditions.isNan()) || BooleanIndexing.or(array, Conditions.isInfinite())) {
             throw new IllegalArgumentException(what + " contain NaN or infinite values");
         }

@@ -193,6 +193,25 @@ class ChannelSplitterTest {
     }
 
     @Test
+    void vectorizedHalvingMatchesTheStepByStepReplayBitForBit() {
+        // Two independent implementations of plain halving: gather + 2^-depth scaling, and the greedy replay.
+        Nd4j.getRandom().setSeed(11);
+        SplitOptions replayPlain = new SplitOptions(0.0, false, Double.NaN);
+        for (int axis = 0; axis < 4; axis++) {
+            INDArray w = Nd4j.randn(DataType.FLOAT, 6, 5, 3, 4);
+            w.putScalar(new long[] {1, 1, 1, 1}, 0.0f);
+            int k = (int) (3 * w.size(axis));
+            SplitResult fast = ChannelSplitter.splitByHalving(w, axis, k);
+            SplitResult replay = ChannelSplitter.splitByReplay(w, axis, k, replayPlain);
+            assertArrayEquals(replay.plan().origin(), fast.plan().origin(), "axis " + axis);
+            assertArrayEquals(replay.plan().splitChannels(), fast.plan().splitChannels(), "axis " + axis);
+            assertArrayEquals(replay.weights().shape(), fast.weights().shape());
+            assertArrayEquals(flat(replay.weights()), flat(fast.weights()), 0.0, "axis " + axis);
+            assertEquals(replay.plan().maxAbsAfter(), fast.plan().maxAbsAfter(), 0.0);
+        }
+    }
+
+    @Test
     void rejectsNonFiniteWeightsAndBadArguments() {
         INDArray nan = column(1, Double.NaN);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
