@@ -8,6 +8,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Arrays;
 import java.util.TreeSet;
 
 /**
@@ -79,25 +80,12 @@ public final class ChannelSplitter {
     public static SplitPlan planHalving(INDArray weights, int axis, int k) {
         checkArguments(weights, axis, k);
         requireFinite(weights, "weights");
-        int channels = (int) weights.size(axis);
-        double[] maxima = new double[channels + k];
         double[] initial = weights.amax(Channels.otherAxes(weights.rank(), axis)).toDoubleVector();
-        System.arraycopy(initial, 0, maxima, 0, channels);
-        double maxBefore = max(maxima);
-        TreeSet<Integer> order = greedyOrder(maxima, channels);
-        int[] splitChannels = new int[k];
-        int[] origin = new int[k];
-        for (int i = 0; i < k; i++) {
-            int j = order.pollFirst();
-            int appended = channels + i;
-            splitChannels[i] = j;
-            origin[i] = j < channels ? j : origin[j - channels];
+        // Halving is exact in floating point, so both copies' maxima are known without a reduction.
+        return greedy(initial, k, (j, appended, maxima) -> {
             maxima[j] = maxima[j] / 2.0;
             maxima[appended] = maxima[j];
-            order.add(j);
-            order.add(appended);
-        }
-        return new SplitPlan(channels, splitChannels, origin, maxBefore, max(maxima));
+        });
     }
 
     /**
@@ -145,12 +133,32 @@ public final class ChannelSplitter {
         INDArray widened = Nd4j.create(weights.dataType(), channels + k, rowLength);
         widened.get(NDArrayIndex.interval(0, channels), NDArrayIndex.all()).assign(matrix);
 
-        double[] maxima = new double[channels + k];
-        double[] initial = matrix.amax(1).toDoubleVector();
-        System.arraycopy(initial, 0, maxima, 0, channels);
-        double maxBefore = max(maxima);
-        TreeSet<Integer> order = greedyOrder(maxima, channels);
+        SplitPlan plan = greedy(matrix.amax(1).toDoubleVector(), k, (j, appended, maxima) -> {
+            INDArray[] halves = splitRow(widened.getRow(j), maxima[j], options);
+            widened.putRow(appended, halves[1]);
+            widened.putRow(j, halves[0]);
+            maxima[j] = halves[0].amaxNumber().doubleValue();
+            maxima[appended] = halves[1].amaxNumber().doubleValue();
+        });
+        return new SplitResult(fromChannelMatrix(widened, weights, axis, channels + k), plan);
+    }
 
+    /** One split step: splits {@code channel} into itself and {@code appended} and updates both maxima. */
+    private interface SplitStep {
+        void split(int channel, int appended, double[] maxima);
+    }
+
+    /**
+     * The greedy loop of spec §2: {@code k} times, split the channel with the largest max|w| (lowest index on
+     * ties), an appended copy included.
+     *
+     * @param initial per-channel max|w| of the original tensor
+     */
+    private static SplitPlan greedy(double[] initial, int k, SplitStep step) {
+        int channels = initial.length;
+        double[] maxima = Arrays.copyOf(initial, channels + k);
+        double maxBefore = max(initial);
+        TreeSet<Integer> order = greedyOrder(maxima, channels);
         int[] splitChannels = new int[k];
         int[] origin = new int[k];
         for (int i = 0; i < k; i++) {
@@ -158,18 +166,11 @@ public final class ChannelSplitter {
             int appended = channels + i;
             splitChannels[i] = j;
             origin[i] = j < channels ? j : origin[j - channels];
-
-            INDArray row = widened.getRow(j);
-            INDArray[] halves = splitRow(row, maxima[j], options);
-            widened.putRow(appended, halves[1]);
-            widened.putRow(j, halves[0]);
-            maxima[j] = halves[0].amaxNumber().doubleValue();
-            maxima[appended] = halves[1].amaxNumber().doubleValue();
+            step.split(j, appended, maxima);
             order.add(j);
             order.add(appended);
         }
-        INDArray result = fromChannelMatrix(widened, weights, axis, channels + k);
-        return new SplitResult(result, new SplitPlan(channels, splitChannels, origin, maxBefore, max(maxima)));
+        return new SplitPlan(channels, splitChannels, origin, maxBefore, max(maxima));
     }
 
     /** Channels by largest max|w| first, lowest index on ties (spec §2 step 2); reads {@code maxima} live. */
