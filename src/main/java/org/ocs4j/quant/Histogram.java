@@ -1,0 +1,87 @@
+package org.ocs4j.quant;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * Equal-width bins over {@code [lo, hi]}, counts accumulated batch by batch (memory independent of the number of
+ * batches). Values outside the range are counted in the edge bins, as TensorFlow's {@code histogram_fixed_width}
+ * (the ND4J op that fills it) does.
+ */
+public final class Histogram {
+
+    private final double lo;
+    private final double hi;
+    private final double[] counts;
+
+    /** An empty histogram of {@code bins} bins over {@code [lo, hi]}, {@code lo < hi}. */
+    public Histogram(double lo, double hi, int bins) {
+        if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi) || bins < 1) {
+            throw new IllegalArgumentException("histogram range [" + lo + ", " + hi + "] with " + bins + " bins");
+        }
+        this.lo = lo;
+        this.hi = hi;
+        this.counts = new double[bins];
+    }
+
+    /** Counts every value of {@code values} (one ND4J op). */
+    public void add(INDArray values) {
+        INDArray flat = values.reshape(values.length());
+        INDArray range = Nd4j.createFromArray(lo, hi).castTo(flat.dataType());
+        DynamicCustomOp op = DynamicCustomOp.builder("histogram_fixed_width").addInputs(flat, range)
+                .addIntegerArguments(counts.length).build();
+        INDArray out = Nd4j.exec(op)[0];
+        double[] batch = out.castTo(DataType.DOUBLE).toDoubleVector();
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += batch[i];
+        }
+    }
+
+    /** @return the number of bins */
+    public int bins() {
+        return counts.length;
+    }
+
+    /** @return the lower edge of the range */
+    public double lo() {
+        return lo;
+    }
+
+    /** @return the upper edge of the range */
+    public double hi() {
+        return hi;
+    }
+
+    /** @return the bin width */
+    public double width() {
+        return (hi - lo) / counts.length;
+    }
+
+    /** @return the centre of bin {@code i} */
+    public double centre(int i) {
+        return lo + (i + 0.5) * width();
+    }
+
+    /** @return the edge {@code e} (0 = lo, bins() = hi) */
+    public double edge(int e) {
+        return lo + e * width();
+    }
+
+    /** @return a copy of the counts */
+    public double[] counts() {
+        return counts.clone();
+    }
+
+    /** @return the counts divided by their sum */
+    public double[] masses() {
+        double total = Arrays.stream(counts).sum();
+        if (total == 0) {
+            throw new IllegalStateException("the histogram is empty: no values were observed");
+        }
+        return Arrays.stream(counts).map(c -> c / total).toArray();
+    }
+}
