@@ -64,6 +64,7 @@ public final class WidenReportJson {
             m.put("via", l.via());
             m.put("maxAbsBefore", l.maxAbsBefore());
             m.put("maxAbsAfter", l.maxAbsAfter());
+            m.put("gridAlpha", Double.isNaN(l.gridAlpha()) ? null : l.gridAlpha());
             layers.add(m);
         }
         root.put("layers", layers);

@@ -2,15 +2,14 @@ package org.ocs4j.quant;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
 
 /**
  * Equal-width bins over {@code [lo, hi]}, counts accumulated batch by batch (memory independent of the number of
- * batches). Values outside the range are counted in the edge bins, as TensorFlow's {@code histogram_fixed_width}
- * (the ND4J op that fills it) does.
+ * batches). Values outside the range are counted in the edge bins.
  */
 public final class Histogram {
 
@@ -28,15 +27,23 @@ public final class Histogram {
         this.counts = new double[bins];
     }
 
-    /** Counts every value of {@code values} (one ND4J op). */
+    /**
+     * Counts every value of {@code values} with ND4J ops: each value is mapped to its fractional bin position
+     * {@code (x - lo) · bins / (hi - lo)} (numpy.histogram's formula), clamped to {@code [0, bins]}, and counted by
+     * ND4J's {@code Histogram} op, whose range is pinned to {@code [0, bins]} by two sentinel values that are then
+     * taken out again. (ND4J's {@code histogram_fixed_width} op does the same in one call but was ~40× slower.)
+     */
     public void add(INDArray values) {
-        INDArray flat = values.reshape(values.length());
-        INDArray range = Nd4j.createFromArray(lo, hi).castTo(flat.dataType());
-        DynamicCustomOp op = DynamicCustomOp.builder("histogram_fixed_width").addInputs(flat, range)
-                .addIntegerArguments(counts.length).build();
-        INDArray out = Nd4j.exec(op)[0];
+        int bins = counts.length;
+        INDArray position = values.reshape(values.length()).sub(lo).muli(bins / (hi - lo));
+        Transforms.max(position, 0.0, false);
+        Transforms.min(position, bins, false);
+        INDArray pinned = Nd4j.concat(0, position, Nd4j.createFromArray(0.0, (double) bins).castTo(position.dataType()));
+        INDArray out = Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.Histogram(pinned, bins))[0];
         double[] batch = out.castTo(DataType.DOUBLE).toDoubleVector();
-        for (int i = 0; i < counts.length; i++) {
+        batch[0] -= 1;
+        batch[bins - 1] -= 1;
+        for (int i = 0; i < bins; i++) {
             counts[i] += batch[i];
         }
     }

@@ -16,10 +16,11 @@ import java.util.Arrays;
  * @param via                the widened producer's label, or the inserted merge vertex's name
  * @param maxAbsBefore       {@code max|w|} before splitting
  * @param maxAbsAfter        {@code max|w|} after splitting
+ * @param gridAlpha          the clip value whose grid the halves were placed on, or NaN for plain halving
  */
 public record LayerReport(String layer, String layerType, long inputChannels, int[] splitChannels,
                           long featuresPerChannel, long extraWeights, long extraMacs, Realization realization,
-                          String via, double maxAbsBefore, double maxAbsAfter) {
+                          String via, double maxAbsBefore, double maxAbsAfter, double gridAlpha) {
 
     public LayerReport {
         splitChannels = splitChannels.clone();

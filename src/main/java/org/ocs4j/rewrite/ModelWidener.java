@@ -39,8 +39,18 @@ public final class ModelWidener {
      * @param progress told of planning (one step per candidate layer) and parameter copying (one per layer)
      */
     public static Widened widen(Model model, WidenSettings settings, Progress progress, InputType... inputTypes) {
+        return widen(model, settings, GridClip.MAX_ABS, progress, inputTypes);
+    }
+
+    /**
+     * Widens a model, choosing the grid of grid-aware splits with {@code gridClip}.
+     *
+     * @param gridClip clip value of each layer's plainly split weights (used only when grid-aware)
+     */
+    public static Widened widen(Model model, WidenSettings settings, GridClip gridClip, Progress progress,
+                                InputType... inputTypes) {
         NetworkGraph graph = NetworkGraph.of(model, inputTypes);
-        WidenPlan plan = WidenPlanner.plan(graph, settings, progress);
+        WidenPlan plan = WidenPlanner.plan(graph, settings, gridClip, progress);
         ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
                 ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
                 : ModelRebuilder.rebuild(plan, progress);
@@ -64,7 +74,7 @@ public final class ModelWidener {
                     ? s.group().producer().label() : rebuilt.mergeVertices().get(s.consumer().name());
             layers.add(new LayerReport(s.consumer().label(), s.consumer().typeName(), p.originalChannels(), p.origin(),
                     s.path().featuresPerChannel(), weights, macs, s.realization(), via, p.maxAbsBefore(),
-                    p.maxAbsAfter()));
+                    p.maxAbsAfter(), s.gridAlpha()));
             extraWeights += weights;
             extraMacs += macs;
         }

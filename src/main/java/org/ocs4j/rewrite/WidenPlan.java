@@ -23,9 +23,10 @@ record WidenPlan(NetworkGraph graph, WidenSettings settings, List<ConsumerSplit>
      * @param split    its widened weight in channel view ({@link WeightLayout#channelView}) and the plan
      * @param realization how the duplicated channels are produced
      * @param group    the producer group, for {@link Realization#WIDENED_PRODUCER}; null otherwise
+     * @param gridAlpha the clip value whose grid the halves were placed on, or NaN for plain halving
      */
     record ConsumerSplit(Node consumer, ChannelPath path, SplitResult split, Realization realization,
-                         ProducerGroup group) {
+                         ProducerGroup group, double gridAlpha) {
     }
 
     /**

@@ -30,15 +30,17 @@ final class WidenPlanner {
 
     private final NetworkGraph graph;
     private final WidenSettings settings;
+    private final GridClip gridClip;
     private final Map<String, Closure> closures = new LinkedHashMap<>();
 
-    private WidenPlanner(NetworkGraph graph, WidenSettings settings) {
+    private WidenPlanner(NetworkGraph graph, WidenSettings settings, GridClip gridClip) {
         this.graph = graph;
         this.settings = settings;
+        this.gridClip = gridClip;
     }
 
-    static WidenPlan plan(NetworkGraph graph, WidenSettings settings, Progress progress) {
-        return new WidenPlanner(graph, settings).plan(progress);
+    static WidenPlan plan(NetworkGraph graph, WidenSettings settings, GridClip gridClip, Progress progress) {
+        return new WidenPlanner(graph, settings, gridClip).plan(progress);
     }
 
     private WidenPlan plan(Progress progress) {
@@ -91,8 +93,10 @@ final class WidenPlanner {
                 skipped.add(new SkippedLayer(node.label(), node.typeName(), "expand ratio 0 gives no split"));
                 continue;
             }
-            SplitResult result = split(view, axis, k);
-            WidenPlan.ConsumerSplit split = new WidenPlan.ConsumerSplit(node, path, result, realization, null);
+            double[] gridAlpha = {Double.NaN};
+            SplitResult result = split(node, view, axis, k, gridAlpha);
+            WidenPlan.ConsumerSplit split = new WidenPlan.ConsumerSplit(node, path, result, realization, null,
+                    gridAlpha[0]);
             if (realization == Realization.WIDENED_PRODUCER) {
                 members.computeIfAbsent(path.source().name(), x -> new ArrayList<>()).add(split);
             }
@@ -107,7 +111,8 @@ final class WidenPlanner {
             WidenPlan.ProducerGroup group = new WidenPlan.ProducerGroup(graph.node(e.getKey()), c.widened,
                     c.absorbers, groupMembers);
             for (WidenPlan.ConsumerSplit m : e.getValue()) {
-                groupMembers.add(new WidenPlan.ConsumerSplit(m.consumer(), m.path(), m.split(), m.realization(), group));
+                groupMembers.add(new WidenPlan.ConsumerSplit(m.consumer(), m.path(), m.split(), m.realization(), group,
+                        m.gridAlpha()));
             }
             groups.put(e.getKey(), group);
         }
@@ -121,13 +126,19 @@ final class WidenPlanner {
         return new WidenPlan(graph, settings, linked, groups, skipped);
     }
 
-    private SplitResult split(INDArray view, int axis, int k) {
+    /** Splits; for grid-aware splitting, α comes from {@link GridClip} on the plainly split weights. */
+    private SplitResult split(Node node, INDArray view, int axis, int k, double[] gridAlpha) {
         SplitOptions options = settings.split();
         SplitResult plain = ChannelSplitter.split(view, axis, k, options);
         if (!settings.gridAware() || plain.plan().maxAbsAfter() == 0.0) {
             return plain;
         }
-        double scale = ((1L << (settings.gridAwareBits() - 1)) - 1) / plain.plan().maxAbsAfter();
+        double alpha = gridClip.alpha(plain.weights(), settings.gridAwareBits());
+        if (!(alpha > 0) || !Double.isFinite(alpha)) {
+            throw new IllegalArgumentException(node.describe() + ": grid clip value " + alpha + " is not finite and > 0");
+        }
+        gridAlpha[0] = alpha;
+        double scale = ((1L << (settings.gridAwareBits() - 1)) - 1) / alpha;
         return ChannelSplitter.split(view, axis, k, options.withGridScale(scale));
     }
 
