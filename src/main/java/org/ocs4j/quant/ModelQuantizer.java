@@ -1,0 +1,321 @@
+package org.ocs4j.quant;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Node;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.rewrite.LayerReport;
+import org.ocs4j.rewrite.ModelWidener;
+import org.ocs4j.rewrite.WidenReport;
+import org.ocs4j.rewrite.WidenSettings;
+import org.ocs4j.split.SplitOptions;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fixed-point simulation of a whole model (OCS-SPEC §5): a NEW model of the same DL4J type in which every layer
+ * the policy selects has fake-quantized weights (optionally after weight OCS, grid-aware on the same grid) and, when
+ * activations are quantized, a {@link FakeQuantActivation} layer at its input with a static clip value calibrated
+ * on the FP32 model. Biases stay FP32. The result runs with DL4J's own {@code output()}/{@code evaluate()} and saves
+ * with {@code ModelSerializer} (restoring it needs ocs4j on the class path). The input model is never modified.
+ */
+public final class ModelQuantizer {
+
+    private ModelQuantizer() {
+    }
+
+    /**
+     * A simulated model and its report.
+     *
+     * @param model  the new model (same DL4J type)
+     * @param layers one entry per quantized layer, in topological order
+     * @param widen  the OCS report, or null when {@code expandRatio == 0}
+     */
+    public record Quantized(Model model, List<QuantizedLayer> layers, WidenReport widen) {
+    }
+
+    /**
+     * Simulates fixed point.
+     *
+     * @param model       an MLN or CG (single input)
+     * @param settings    bits, clip methods, OCS, policy
+     * @param calibration batches for activation clip values (two passes, {@code reset()} between them); may be
+     *                    null only when {@code settings.activationBits() == 0}
+     */
+    public static Quantized quantize(Model model, QuantizeSettings settings, DataSetIterator calibration,
+                                     Progress progress) {
+        Model base;
+        WidenReport widenReport = null;
+        if (settings.expandRatio() > 0) {
+            WidenSettings widen = new WidenSettings(settings.expandRatio(), SplitOptions.PLAIN,
+                    settings.gridAware() ? settings.weightBits() : 0, settings.policy());
+            ModelWidener.Widened w = ModelWidener.widen(model, widen,
+                    (weights, bits) -> clipAlpha(settings.weightClip(), weights, bits), progress);
+            base = w.model();
+            widenReport = w.report();
+        } else {
+            base = model instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) model).clone();
+        }
+        NetworkGraph graph = NetworkGraph.of(base);
+        List<Node> quantized = graph.nodes().stream()
+                .filter(n -> n.kind().hasSplittableWeights() && settings.policy().rejection(n) == null).toList();
+        if (quantized.isEmpty()) {
+            throw new IllegalArgumentException("the layer policy " + settings.policy() + " selects no layer to quantize");
+        }
+        Map<String, TensorStatistics> inputStats = settings.activationBits() == 0 ? Map.of()
+                : calibrate(base, graph, quantized, calibration, settings.calibrationBatches(), progress);
+
+        Map<String, Double> gridAlphas = new HashMap<>();
+        if (widenReport != null) {
+            for (LayerReport l : widenReport.layers()) {
+                if (!Double.isNaN(l.gridAlpha())) gridAlphas.put(l.layer(), l.gridAlpha());
+            }
+        }
+        NetworkGraph originalGraph = NetworkGraph.of(model);
+        List<QuantizedLayer> report = new ArrayList<>();
+        Map<String, FakeQuantActivation> inputQuantizers = new LinkedHashMap<>();
+        progress.start("quantizing weights", quantized.size());
+        for (Node n : quantized) {
+            progress.step();
+            INDArray w = paramView(base, n, "W");
+            INDArray original = w.dup();
+            double alpha;
+            FixedPointGrid grid = FixedPointGrid.signed(settings.weightBits());
+            if (settings.perChannel()) {
+                int axis = n.kind() == org.ocs4j.graph.NodeKind.CONV ? 0 : 1;
+                double[] alphas = perChannelAlphas(settings.weightClip(), w, axis, settings.weightBits());
+                w.assign(grid.fakeQuantizePerChannel(w, axis, alphas));
+                alpha = java.util.Arrays.stream(alphas).max().orElse(0);
+            } else {
+                Double fromSplit = gridAlphas.get(n.label());
+                if (fromSplit != null) {
+                    alpha = fromSplit;
+                } else if (settings.referenceCompatible() && originalGraph.find(n.name()).isPresent()) {
+                    alpha = clipAlpha(settings.weightClip(), originalGraph.param(originalGraph.node(n.name()), "W"),
+                            settings.weightBits());
+                } else {
+                    alpha = clipAlpha(settings.weightClip(), w, settings.weightBits());
+                }
+                w.assign(grid.fakeQuantize(w, alpha));
+            }
+            double weightSqnr = sqnrDb(original, w);
+            double actAlpha = Double.NaN;
+            FixedPointGrid actGrid = null;
+            double actSqnr = Double.NaN;
+            if (settings.activationBits() != 0) {
+                TensorStatistics s = inputStats.get(n.inputs().get(0));
+                boolean unsigned = !settings.referenceCompatible() && s.min() >= 0;
+                actGrid = new FixedPointGrid(settings.activationBits(), !unsigned);
+                actAlpha = s.maxAbs() == 0 ? 1.0
+                        : ClipEstimators.estimate(settings.activationClip(), s, actGrid.bits()).alpha();
+                actSqnr = histogramSqnrDb(s, actGrid, actAlpha);
+                inputQuantizers.put(n.name(), new FakeQuantActivation(actGrid, actAlpha));
+            }
+            report.add(new QuantizedLayer(n.label(), n.typeName(), alpha, weightSqnr, actAlpha, actGrid, actSqnr));
+        }
+        progress.finish();
+        Model result = inputQuantizers.isEmpty() ? base : ActivationQuantizers.insert(base, graph, inputQuantizers);
+        return new Quantized(result, report, widenReport);
+    }
+
+    /** α of a weight tensor by {@code method} (α = max|w| for an all-zero tensor, which quantizes to zeros anyway). */
+    static double clipAlpha(ClipMethod method, INDArray weights, int bits) {
+        TensorStatistics s = TensorStatistics.of(weights);
+        if (s.maxAbs() == 0) {
+            return 1.0;
+        }
+        return ClipEstimators.estimate(method, s, bits).alpha();
+    }
+
+    private static double[] perChannelAlphas(ClipMethod method, INDArray w, int axis, int bits) {
+        int channels = (int) w.size(axis);
+        double[] alphas = new double[channels];
+        if (method == ClipMethod.NONE || method == ClipMethod.MAX) {
+            double[] max = w.amax(org.ocs4j.split.Channels.otherAxes(w.rank(), axis)).toDoubleVector();
+            for (int c = 0; c < channels; c++) alphas[c] = max[c] > 0 ? max[c] : 1.0;
+            return alphas;
+        }
+        for (int c = 0; c < channels; c++) {
+            INDArray slice = axis == 0 ? w.slice(c) : w.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(c)).dup();
+            alphas[c] = clipAlpha(method, slice.dup(), bits);
+        }
+        return alphas;
+    }
+
+    /** {@code 10·log10(Σx² / Σ(x - x̂)²)}; +∞ when nothing changed. */
+    static double sqnrDb(INDArray original, INDArray quantized) {
+        double signal = original.norm2Number().doubleValue();
+        double noise = original.sub(quantized).norm2Number().doubleValue();
+        return noise == 0 ? Double.POSITIVE_INFINITY : 20 * Math.log10(signal / noise);
+    }
+
+    /** SQNR of fake quantization on the calibration histogram (bin centres, exact grid arithmetic). */
+    static double histogramSqnrDb(TensorStatistics s, FixedPointGrid grid, double alpha) {
+        Histogram h = s.mseHistogram();
+        double[] p = h.masses();
+        double scale = grid.scale(alpha);
+        double signal = 0;
+        double noise = 0;
+        for (int i = 0; i < p.length; i++) {
+            double x = h.centre(i);
+            double q = Math.min(Math.max(Math.rint(x * scale), grid.minCode()), grid.maxCode()) / scale;
+            signal += p[i] * x * x;
+            noise += p[i] * (x - q) * (x - q);
+        }
+        return noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
+    }
+
+    /** Two passes over the calibration batches: statistics of every quantized layer's input, on the FP32 model. */
+    private static Map<String, TensorStatistics> calibrate(Model model, NetworkGraph graph, List<Node> layers,
+                                                           DataSetIterator data, int batches, Progress progress) {
+        if (data == null) {
+            throw new IllegalArgumentException("activation quantization needs calibration data; none was given");
+        }
+        if (graph.nodes().stream().filter(n -> n.kind() == org.ocs4j.graph.NodeKind.INPUT).count() != 1) {
+            throw new IllegalArgumentException("calibration supports single-input models only");
+        }
+        Map<String, TensorStatistics> stats = new LinkedHashMap<>();
+        for (Node n : layers) {
+            stats.computeIfAbsent(n.inputs().get(0), k -> new TensorStatistics(TensorStatistics.DEFAULT_KL_BINS));
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            if (pass == 1 || data.resetSupported()) {
+                if (!data.resetSupported()) {
+                    throw new IllegalArgumentException("calibration needs two passes, but the iterator "
+                            + data.getClass().getSimpleName() + " cannot reset");
+                }
+                data.reset();
+            }
+            progress.start(pass == 0 ? "calibrating ranges" : "calibrating histograms", batches);
+            int seen = 0;
+            while (data.hasNext() && seen < batches) {
+                DataSet batch = data.next();
+                Map<String, INDArray> acts = activations(model, batch.getFeatures());
+                for (Map.Entry<String, TensorStatistics> e : stats.entrySet()) {
+                    INDArray a = acts.get(e.getKey());
+                    if (pass == 0) e.getValue().observeRange(a);
+                    else e.getValue().observeDistribution(a);
+                }
+                seen++;
+                progress.step();
+            }
+            progress.finish();
+            if (seen == 0) {
+                throw new IllegalArgumentException("the calibration iterator is empty: no batch to calibrate on");
+            }
+        }
+        return stats;
+    }
+
+    private static Map<String, INDArray> activations(Model model, INDArray features) {
+        if (model instanceof ComputationGraph cg) {
+            return cg.feedForward(features, false);
+        }
+        List<INDArray> list = ((MultiLayerNetwork) model).feedForward(features, false);
+        Map<String, INDArray> byName = new HashMap<>();
+        byName.put(NetworkGraph.MLN_INPUT, list.get(0));
+        for (int i = 1; i < list.size(); i++) {
+            byName.put(String.valueOf(i - 1), list.get(i));
+        }
+        return byName;
+    }
+
+    static INDArray paramView(Model model, Node n, String key) {
+        org.deeplearning4j.nn.api.Layer layer = model instanceof MultiLayerNetwork mln
+                ? mln.getLayer(Integer.parseInt(n.name())) : ((ComputationGraph) model).getLayer(n.name());
+        return layer.getParam(key);
+    }
+
+    /** Inserts fake-quant activation layers at the inputs of layers, building a new model of the same type. */
+    static final class ActivationQuantizers {
+
+        private ActivationQuantizers() {
+        }
+
+        static Model insert(Model model, NetworkGraph graph, Map<String, FakeQuantActivation> atInputOf) {
+            return model instanceof MultiLayerNetwork mln ? insert(mln, atInputOf) : insert((ComputationGraph) model,
+                    atInputOf);
+        }
+
+        private static NeuralNetConfiguration activationConf(NeuralNetConfiguration template, String name,
+                                                            FakeQuantActivation fq) {
+            NeuralNetConfiguration c = template.clone();
+            ActivationLayer layer = new ActivationLayer.Builder().activation(fq).name(name).build();
+            c.setLayer(layer);
+            return c;
+        }
+
+        private static MultiLayerNetwork insert(MultiLayerNetwork mln, Map<String, FakeQuantActivation> atInputOf) {
+            MultiLayerConfiguration conf = mln.getLayerWiseConfigurations().clone();
+            List<NeuralNetConfiguration> confs = new ArrayList<>();
+            Map<Integer, InputPreProcessor> pre = new HashMap<>();
+            int[] newIndex = new int[conf.getConfs().size()];
+            for (int i = 0; i < conf.getConfs().size(); i++) {
+                FakeQuantActivation fq = atInputOf.get(String.valueOf(i));
+                NeuralNetConfiguration c = conf.getConf(i);
+                if (fq != null) {
+                    confs.add(activationConf(c, "ocs-aq-" + i, fq));
+                }
+                newIndex[i] = confs.size();
+                confs.add(c);
+                InputPreProcessor p = conf.getInputPreProcess(i);
+                if (p != null) pre.put(newIndex[i], p);
+            }
+            conf.setConfs(confs);
+            conf.setInputPreProcessors(pre);
+            long count = 0;
+            for (NeuralNetConfiguration c : confs) count += c.getLayer().initializer().numParams(c);
+            MultiLayerNetwork out = new MultiLayerNetwork(conf);
+            out.init(Nd4j.zeros(mln.params().dataType(), 1, count), false);
+            for (int i = 0; i < newIndex.length; i++) {
+                for (Map.Entry<String, INDArray> e : mln.getLayer(i).paramTable().entrySet()) {
+                    out.getLayer(newIndex[i]).getParam(e.getKey()).assign(e.getValue());
+                }
+            }
+            return out;
+        }
+
+        private static ComputationGraph insert(ComputationGraph cg, Map<String, FakeQuantActivation> atInputOf) {
+            ComputationGraphConfiguration conf = cg.getConfiguration().clone();
+            for (Map.Entry<String, FakeQuantActivation> e : atInputOf.entrySet()) {
+                String layer = e.getKey();
+                String name = layer + "-ocs-aq";
+                for (int i = 2; conf.getVertices().containsKey(name); i++) name = layer + "-ocs-aq-" + i;
+                String source = conf.getVertexInputs().get(layer).get(0);
+                LayerVertex template = (LayerVertex) conf.getVertices().get(layer);
+                conf.getVertices().put(name, new LayerVertex(activationConf(template.getLayerConf(), name,
+                        e.getValue()), null));
+                conf.getVertexInputs().put(name, new ArrayList<>(List.of(source)));
+                conf.getVertexInputs().put(layer, new ArrayList<>(List.of(name)));
+            }
+            long count = 0;
+            for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) count += v.numParams(true);
+            ComputationGraph out = new ComputationGraph(conf);
+            out.init(Nd4j.zeros(cg.params().dataType(), 1, count), false);
+            for (org.deeplearning4j.nn.api.Layer l : cg.getLayers()) {
+                String name = l.conf().getLayer().getLayerName();
+                for (Map.Entry<String, INDArray> p : l.paramTable().entrySet()) {
+                    out.getLayer(name).getParam(p.getKey()).assign(p.getValue());
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.ocs4j.quant;
+
+/**
+ * What the simulation did to one layer.
+ *
+ * @param layer           the layer's label
+ * @param layerType       its DL4J class simple name
+ * @param weightAlpha     weight clip value (the largest one with per-channel scales)
+ * @param weightSqnrDb    weight signal-to-quantization-noise ratio {@code 10·log10(Σw² / Σ(w - ŵ)²)}, dB
+ * @param activationAlpha static clip value of the layer's input, or NaN when activations stay FP32
+ * @param activationGrid  the activation grid, or null
+ * @param activationSqnrDb the input's SQNR on the calibration histogram, dB, or NaN
+ */
+public record QuantizedLayer(String layer, String layerType, double weightAlpha, double weightSqnrDb,
+                             double activationAlpha, FixedPointGrid activationGrid, double activationSqnrDb) {
+}

