@@ -29,7 +29,7 @@ class CliTest {
     record Run(int code, String out, String err) {
     }
 
-    static Run run(String... args) {
+    static Run run(String... args) {  // also used by QuantizeCliTest
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
