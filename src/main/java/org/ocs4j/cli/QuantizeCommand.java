@@ -68,6 +68,10 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--calibration", description = "float .npy of calibration inputs, batch first")
     Path calibration;
 
+    @Option(names = "--calibration-cache", description = "calibration statistics JSON: reused when it exists"
+            + " (refused if made for another model), written after calibrating when it does not")
+    Path calibrationCache;
+
     @Option(names = "--calibration-batches", defaultValue = "4", description = "batches per pass (default 4)")
     int calibrationBatches;
 
@@ -93,6 +97,9 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelFiles.requireNotInput(out, model, calibration);
         ModelFiles.requireNotInput(report, model, out, calibration);
+        if (calibrationCache != null) {
+            ModelFiles.requireNotInput(calibrationCache, model, out, report, calibration);
+        }
         ClipMethod method = clipMethod(clip);
         QuantizeSettings settings = new QuantizeSettings(weightBits, activationBits, method, method, perChannel,
                 expandRatio, gridAware, referenceCompatible, LayerPolicy.named(policy), calibrationBatches);
@@ -108,11 +115,12 @@ final class QuantizeCommand implements Callable<Integer> {
             }
             DataSet all = new DataSet(inputs, Nd4j.zeros(inputs.dataType(), inputs.size(0), 1));
             data = new ListDataSetIterator<>(all.batchBy(batchSize), 1);
-        } else if (activationBits != 0) {
+        } else if (activationBits != 0 && (calibrationCache == null || !java.nio.file.Files.exists(calibrationCache))) {
             throw new IllegalArgumentException("--activation-bits " + activationBits
-                    + " needs --calibration inputs (or use --activation-bits 0)");
+                    + " needs --calibration inputs or an existing --calibration-cache (or use --activation-bits 0)");
         }
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(original, settings, data, ConsoleProgress.forConsole());
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(original, settings, data, calibrationCache,
+                ConsoleProgress.forConsole());
 
         List<QuantizedLayer> worstFirst = new ArrayList<>(q.layers());
         worstFirst.sort(Comparator.comparingDouble(QuantizedLayer::weightSqnrDb));

@@ -48,6 +48,14 @@ public final class Histogram {
         }
     }
 
+    /** Replaces the counts (restoring a saved histogram of the same shape). */
+    void restore(double[] saved) {
+        if (saved.length != counts.length) {
+            throw new IllegalArgumentException("a saved histogram has " + saved.length + " bins, expected " + counts.length);
+        }
+        System.arraycopy(saved, 0, counts, 0, counts.length);
+    }
+
     /** @return the number of bins */
     public int bins() {
         return counts.length;

@@ -60,6 +60,17 @@ public final class ModelQuantizer {
      */
     public static Quantized quantize(Model model, QuantizeSettings settings, DataSetIterator calibration,
                                      Progress progress) {
+        return quantize(model, settings, calibration, null, progress);
+    }
+
+    /**
+     * Simulates fixed point, reusing or writing a calibration cache.
+     *
+     * @param cacheFile a {@link CalibrationCache}: read when it exists (and refused if made for another model),
+     *                  written after calibrating when it does not; null for none
+     */
+    public static Quantized quantize(Model model, QuantizeSettings settings, DataSetIterator calibration,
+                                     java.nio.file.Path cacheFile, Progress progress) {
         Model base;
         WidenReport widenReport = null;
         if (settings.expandRatio() > 0) {
@@ -79,7 +90,8 @@ public final class ModelQuantizer {
             throw new IllegalArgumentException("the layer policy " + settings.policy() + " selects no layer to quantize");
         }
         Map<String, TensorStatistics> inputStats = settings.activationBits() == 0 ? Map.of()
-                : calibrate(base, graph, quantized, calibration, settings.calibrationBatches(), progress);
+                : inputStatistics(base, graph, quantized, calibration, settings.calibrationBatches(), cacheFile,
+                progress);
 
         Map<String, Double> gridAlphas = new HashMap<>();
         if (widenReport != null) {
@@ -180,6 +192,32 @@ public final class ModelQuantizer {
             noise += p[i] * (x - q) * (x - q);
         }
         return noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
+    }
+
+    private static Map<String, TensorStatistics> inputStatistics(Model base, NetworkGraph graph, List<Node> layers,
+                                                                 DataSetIterator data, int batches,
+                                                                 java.nio.file.Path cacheFile, Progress progress) {
+        if (cacheFile != null && java.nio.file.Files.exists(cacheFile)) {
+            Map<String, TensorStatistics> cached = CalibrationCache.load(cacheFile, base).statistics();
+            for (Node n : layers) {
+                if (!cached.containsKey(n.inputs().get(0))) {
+                    throw new IllegalArgumentException("calibration file " + cacheFile + " has no statistics for the"
+                            + " input of " + n.describe() + " (made with another layer policy?)");
+                }
+            }
+            return cached;
+        }
+        Map<String, TensorStatistics> stats = calibrate(base, graph, layers, data, batches, progress);
+        if (cacheFile != null) {
+            Map<String, TensorStatistics.Snapshot> snapshots = new LinkedHashMap<>();
+            stats.forEach((k, v) -> snapshots.put(k, v.snapshot()));
+            try {
+                new CalibrationCache(CalibrationCache.fingerprint(base), batches, snapshots).save(cacheFile);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not write calibration file " + cacheFile, e);
+            }
+        }
+        return stats;
     }
 
     /** Two passes over the calibration batches: statistics of every quantized layer's input, on the FP32 model. */

@@ -79,15 +79,7 @@ public final class TensorStatistics {
             throw new IllegalStateException("no values were observed in pass 1: the calibration data is empty");
         }
         if (mseHistogram == null) {
-            double m = maxAbs();
-            double spread = Math.max(Math.abs(m), 1.0) * 1e-6;
-            double lo = min < max ? min : min - spread;
-            double hi = min < max ? max : max + spread;
-            double sym = m > 0 ? m : spread;
-            mseHistogram = new Histogram(lo, hi, MSE_BINS);
-            aciqHistogram = new Histogram(-sym, sym, ACIQ_BINS);
-            klHistogram = new Histogram(-sym, sym, klBins);
-            absHistogram = new Histogram(0.0, sym, PERCENTILE_BINS);
+            createHistograms();
         }
         mseHistogram.add(batch);
         aciqHistogram.add(batch);
@@ -95,6 +87,18 @@ public final class TensorStatistics {
         absHistogram.add(Transforms.abs(batch, true));
         sumAbsDeviation += Transforms.abs(batch.sub(mean()), false).sumNumber().doubleValue();
         distributionCount += batch.length();
+    }
+
+    private void createHistograms() {
+        double m = maxAbs();
+        double spread = Math.max(Math.abs(m), 1.0) * 1e-6;
+        double lo = min < max ? min : min - spread;
+        double hi = min < max ? max : max + spread;
+        double sym = m > 0 ? m : spread;
+        mseHistogram = new Histogram(lo, hi, MSE_BINS);
+        aciqHistogram = new Histogram(-sym, sym, ACIQ_BINS);
+        klHistogram = new Histogram(-sym, sym, klBins);
+        absHistogram = new Histogram(0.0, sym, PERCENTILE_BINS);
     }
 
     /** @return the number of values seen in pass 1 */
@@ -166,6 +170,48 @@ public final class TensorStatistics {
             throw new IllegalStateException("pass 2 saw " + distributionCount + " values but pass 1 saw " + count
                     + ": feed both passes the same batches");
         }
+    }
+
+    /**
+     * Everything the estimators need, as plain values (for calibration caches).
+     *
+     * @param klBins          KL histogram bins
+     * @param count           values seen
+     * @param min             smallest value
+     * @param max             largest value
+     * @param sum             sum of the values
+     * @param sumAbsDeviation {@code Σ|x - mean|}
+     * @param mse             counts of the MSE histogram
+     * @param aciq            counts of the ACIQ histogram
+     * @param kl              counts of the KL histogram
+     * @param abs             counts of the |x| histogram
+     */
+    public record Snapshot(int klBins, long count, double min, double max, double sum, double sumAbsDeviation,
+                           double[] mse, double[] aciq, double[] kl, double[] abs) {
+    }
+
+    /** @return the statistics after both passes, as plain values */
+    public Snapshot snapshot() {
+        requireDistribution();
+        return new Snapshot(klBins, count, min, max, sum, sumAbsDeviation, mseHistogram.counts(),
+                aciqHistogram.counts(), klHistogram.counts(), absHistogram.counts());
+    }
+
+    /** @return statistics restored from a snapshot (both passes done) */
+    public static TensorStatistics fromSnapshot(Snapshot s) {
+        TensorStatistics t = new TensorStatistics(s.klBins());
+        t.count = s.count();
+        t.min = s.min();
+        t.max = s.max();
+        t.sum = s.sum();
+        t.createHistograms();
+        t.mseHistogram.restore(s.mse());
+        t.aciqHistogram.restore(s.aciq());
+        t.klHistogram.restore(s.kl());
+        t.absHistogram.restore(s.abs());
+        t.sumAbsDeviation = s.sumAbsDeviation();
+        t.distributionCount = s.count();
+        return t;
     }
 
     @Override

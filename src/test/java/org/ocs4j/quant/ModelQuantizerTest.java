@@ -109,6 +109,37 @@ class ModelQuantizerTest {
     }
 
     @Test
+    void calibrationCacheIsReusedAndRefusedForAnotherModel(@TempDir File dir) throws Exception {
+        InputShape shape = InputShape.of(3, 12, 12);
+        java.nio.file.Path cache = dir.toPath().resolve("calibration.json");
+        MultiLayerNetwork net = TestNets.mln(6);
+        QuantizeSettings s = QuantizeSettings.of(8, 8).withActivationClip(ClipMethod.KL);
+        ModelQuantizer.Quantized first = ModelQuantizer.quantize(net, s, calibration(shape, 3, 6), cache, Progress.NONE);
+        assertTrue(java.nio.file.Files.exists(cache));
+        // Second run: no calibration data at all, the cache supplies the statistics; same clip values.
+        ModelQuantizer.Quantized second = ModelQuantizer.quantize(net, s, null, cache, Progress.NONE);
+        for (int i = 0; i < first.layers().size(); i++) {
+            assertEquals(first.layers().get(i).activationAlpha(), second.layers().get(i).activationAlpha(), 0.0);
+        }
+        // Another model (other seed) is refused by name.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelQuantizer.quantize(TestNets.mln(7), s, null, cache, Progress.NONE));
+        assertTrue(e.getMessage().contains("another model") && e.getMessage().contains("calibration.json"),
+                e.getMessage());
+    }
+
+    @Test
+    void nanActivationsAreNamed() {
+        InputShape shape = InputShape.of(3, 12, 12);
+        ListDataSetIterator<DataSet> data = calibration(shape, 2, 1);
+        data.next().getFeatures().putScalar(0, Double.NaN);
+        data.reset();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelQuantizer.quantize(TestNets.mln(1), QuantizeSettings.of(8, 8), data, Progress.NONE));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
+    @Test
     void badInputIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(1, 8));
         assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(8, 17));

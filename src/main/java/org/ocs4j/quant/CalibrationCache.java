@@ -1,0 +1,89 @@
+package org.ocs4j.quant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ocs4j.io.ModelFiles;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Calibration statistics saved to JSON and reused by another run on the same model (like TensorRT's calibration
+ * cache). The file records the model's fingerprint — SHA-256 of its configuration JSON and parameters, taken on the
+ * model that was calibrated (after OCS widening, so a cache made for another expand ratio is refused too) — and
+ * the statistics of every quantized layer's input. Statistics, not clip values, are stored, so any bit width and
+ * clip method can be computed from one cache.
+ *
+ * @param fingerprint the calibrated model's fingerprint
+ * @param batches     calibration batches per pass
+ * @param inputs      node name → statistics of that node's output (a quantized layer's input)
+ */
+public record CalibrationCache(String fingerprint, int batches, Map<String, TensorStatistics.Snapshot> inputs) {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** @return the fingerprint of a model: SHA-256 of its configuration JSON and parameter values */
+    public static String fingerprint(Model model) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            String json = model instanceof MultiLayerNetwork m ? m.getLayerWiseConfigurations().toJson()
+                    : ((ComputationGraph) model).getConfiguration().toJson();
+            md.update(json.getBytes(StandardCharsets.UTF_8));
+            double[] params = model.params().toDoubleVector();
+            ByteBuffer buffer = ByteBuffer.allocate(8 * 4096);
+            for (int i = 0; i < params.length; i++) {
+                buffer.putDouble(params[i]);
+                if (!buffer.hasRemaining() || i == params.length - 1) {
+                    md.update(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the statistics, restored */
+    public Map<String, TensorStatistics> statistics() {
+        Map<String, TensorStatistics> out = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> out.put(k, TensorStatistics.fromSnapshot(v)));
+        return out;
+    }
+
+    /** Writes the cache atomically. */
+    public void save(Path file) throws IOException {
+        ModelFiles.writeString(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(this) + "\n");
+    }
+
+    /**
+     * Reads a cache and checks it belongs to {@code model}.
+     *
+     * @throws IllegalArgumentException naming the file when it is unreadable or made for another model
+     */
+    public static CalibrationCache load(Path file, Model model) {
+        CalibrationCache cache;
+        try {
+            cache = MAPPER.readValue(Files.readString(file), CalibrationCache.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("calibration file " + file + " is not a readable ocs4j calibration cache: "
+                    + e.getMessage(), e);
+        }
+        String expected = fingerprint(model);
+        if (!expected.equals(cache.fingerprint())) {
+            throw new IllegalArgumentException("calibration file " + file + " was made for another model (fingerprint "
+                    + cache.fingerprint() + ", this model " + expected + "); delete it or choose another file");
+        }
+        return cache;
+    }
+}
