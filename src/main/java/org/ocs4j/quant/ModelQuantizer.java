@@ -84,14 +84,14 @@ public final class ModelQuantizer {
             base = model instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) model).clone();
         }
         NetworkGraph graph = NetworkGraph.of(base);
-        List<Node> quantized = graph.nodes().stream()
-                .filter(n -> n.kind().hasSplittableWeights() && settings.policy().rejection(n) == null).toList();
+        List<Node> quantized = graph.nodes().stream().filter(settings.policy()::quantizes).toList();
         if (quantized.isEmpty()) {
             throw new IllegalArgumentException("the layer policy " + settings.policy() + " selects no layer to quantize");
         }
         Map<String, TensorStatistics> inputStats = settings.activationBits() == 0 ? Map.of()
-                : inputStatistics(base, graph, quantized, calibration, settings.calibrationBatches(), cacheFile,
-                progress);
+                : inputStatistics(base, graph, quantized.stream()
+                        .filter(n -> n.kind() != org.ocs4j.graph.NodeKind.EMBEDDING).toList(), calibration,
+                settings.calibrationBatches(), cacheFile, progress);
 
         Map<String, Double> gridAlphas = new HashMap<>();
         if (widenReport != null) {
@@ -105,32 +105,22 @@ public final class ModelQuantizer {
         progress.start("quantizing weights", quantized.size());
         for (Node n : quantized) {
             progress.step();
-            INDArray w = paramView(base, n, "W");
-            INDArray original = w.dup();
-            double alpha;
-            FixedPointGrid grid = FixedPointGrid.signed(settings.weightBits());
-            if (settings.perChannel()) {
-                int axis = n.kind() == org.ocs4j.graph.NodeKind.CONV ? 0 : 1;
-                double[] alphas = perChannelAlphas(settings.weightClip(), w, axis, settings.weightBits());
-                w.assign(grid.fakeQuantizePerChannel(w, axis, alphas));
-                alpha = java.util.Arrays.stream(alphas).max().orElse(0);
-            } else {
-                Double fromSplit = gridAlphas.get(n.label());
-                if (fromSplit != null) {
-                    alpha = fromSplit;
-                } else if (settings.referenceCompatible() && originalGraph.find(n.name()).isPresent()) {
-                    alpha = clipAlpha(settings.weightClip(), originalGraph.param(originalGraph.node(n.name()), "W"),
-                            settings.weightBits());
-                } else {
-                    alpha = clipAlpha(settings.weightClip(), w, settings.weightBits());
-                }
-                w.assign(grid.fakeQuantize(w, alpha));
+            double alpha = 0;
+            double signal = 0;
+            double noise = 0;
+            for (String key : weightKeys(n)) {
+                INDArray w = paramView(base, n, key);
+                INDArray original = w.dup();
+                double a = quantizeWeight(n, key, w, settings, gridAlphas, originalGraph);
+                alpha = Math.max(alpha, a);
+                signal += Math.pow(original.norm2Number().doubleValue(), 2);
+                noise += Math.pow(original.sub(w).norm2Number().doubleValue(), 2);
             }
-            double weightSqnr = sqnrDb(original, w);
+            double weightSqnr = noise == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / noise);
             double actAlpha = Double.NaN;
             FixedPointGrid actGrid = null;
             double actSqnr = Double.NaN;
-            if (settings.activationBits() != 0) {
+            if (settings.activationBits() != 0 && n.kind() != org.ocs4j.graph.NodeKind.EMBEDDING) {
                 TensorStatistics s = inputStats.get(n.inputs().get(0));
                 boolean unsigned = !settings.referenceCompatible() && s.min() >= 0;
                 actGrid = new FixedPointGrid(settings.activationBits(), !unsigned);
@@ -144,6 +134,48 @@ public final class ModelQuantizer {
         progress.finish();
         Model result = inputQuantizers.isEmpty() ? base : ActivationQuantizers.insert(base, graph, inputQuantizers);
         return new Quantized(result, report, widenReport);
+    }
+
+    /** The weight matrices of a layer: {@code W}, and {@code RW} for an LSTM. Biases stay FP32. */
+    private static List<String> weightKeys(Node n) {
+        return n.kind() == org.ocs4j.graph.NodeKind.LSTM ? List.of("W", "RW") : List.of("W");
+    }
+
+    /** Output-channel axis of a weight for per-channel scales. */
+    private static int outputAxis(Node n) {
+        return switch (n.kind()) {
+            case CONV -> 0;
+            case DEPTHWISE_CONV -> 2;
+            default -> 1;
+        };
+    }
+
+    /**
+     * Fake-quantizes one weight matrix in place.
+     *
+     * @return the clip value used (the largest one with per-channel scales)
+     */
+    private static double quantizeWeight(Node n, String key, INDArray w, QuantizeSettings settings,
+                                         Map<String, Double> gridAlphas, NetworkGraph originalGraph) {
+        FixedPointGrid grid = FixedPointGrid.signed(settings.weightBits());
+        if (settings.perChannel()) {
+            int axis = outputAxis(n);
+            double[] alphas = perChannelAlphas(settings.weightClip(), w, axis, settings.weightBits());
+            w.assign(grid.fakeQuantizePerChannel(w, axis, alphas));
+            return java.util.Arrays.stream(alphas).max().orElse(0);
+        }
+        Double fromSplit = "W".equals(key) ? gridAlphas.get(n.label()) : null;
+        double alpha;
+        if (fromSplit != null) {
+            alpha = fromSplit;
+        } else if (settings.referenceCompatible() && originalGraph.find(n.name()).isPresent()) {
+            alpha = clipAlpha(settings.weightClip(), originalGraph.param(originalGraph.node(n.name()), key),
+                    settings.weightBits());
+        } else {
+            alpha = clipAlpha(settings.weightClip(), w, settings.weightBits());
+        }
+        w.assign(grid.fakeQuantize(w, alpha));
+        return alpha;
     }
 
     /** α of a weight tensor by {@code method} (α = max|w| for an all-zero tensor, which quantizes to zeros anyway). */
@@ -164,9 +196,12 @@ public final class ModelQuantizer {
             return alphas;
         }
         for (int c = 0; c < channels; c++) {
-            INDArray slice = axis == 0 ? w.slice(c) : w.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(c)).dup();
-            alphas[c] = clipAlpha(method, slice.dup(), bits);
+            org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[w.rank()];
+            for (int d = 0; d < index.length; d++) {
+                index[d] = d == axis ? org.nd4j.linalg.indexing.NDArrayIndex.point(c)
+                        : org.nd4j.linalg.indexing.NDArrayIndex.all();
+            }
+            alphas[c] = clipAlpha(method, w.get(index).dup(), bits);
         }
         return alphas;
     }

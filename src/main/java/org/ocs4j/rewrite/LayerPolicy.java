@@ -16,16 +16,27 @@ import java.util.stream.Collectors;
  * convolutions only, those with 3 input channels skipped, dense layers untouched. Layers named in
  * {@link #include} are split or the run fails naming them; layers in {@link #exclude} are never split.
  *
- * @param kinds                  layer kinds split by default
+ * @param kinds                  layer kinds split (and quantized) by default
+ * @param alsoQuantized          layer kinds quantized but never split (depthwise conv, embedding, LSTM, RNN output)
  * @param skipThreeChannelInputs skip layers with exactly 3 input channels (the RGB stem)
  * @param include                layer names, labels or DL4J class simple names that must be split
- * @param exclude                layer names, labels or DL4J class simple names never split
+ * @param exclude                layer names, labels or DL4J class simple names never split nor quantized
  */
-public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, Set<String> include,
-                          Set<String> exclude) {
+public record LayerPolicy(Set<NodeKind> kinds, Set<NodeKind> alsoQuantized, boolean skipThreeChannelInputs,
+                          Set<String> include, Set<String> exclude) {
+
+    /** Kinds whose weights ocs4j can quantize without splitting them. */
+    public static final Set<NodeKind> QUANTIZED_ONLY = Set.of(NodeKind.DEPTHWISE_CONV, NodeKind.EMBEDDING,
+            NodeKind.LSTM, NodeKind.RNN_OUTPUT);
 
     public LayerPolicy {
         kinds = Set.copyOf(kinds);
+        alsoQuantized = Set.copyOf(alsoQuantized);
+        for (NodeKind k : alsoQuantized) {
+            if (!QUANTIZED_ONLY.contains(k)) {
+                throw new IllegalArgumentException("layer kind " + k + " cannot be quantized without splitting");
+            }
+        }
         include = Set.copyOf(include);
         exclude = Set.copyOf(exclude);
         for (NodeKind k : kinds) {
@@ -41,12 +52,13 @@ public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, S
 
     /** @return conv, dense and output layers, wherever their input channels can be duplicated */
     public static LayerPolicy defaults() {
-        return new LayerPolicy(EnumSet.of(NodeKind.CONV, NodeKind.DENSE, NodeKind.OUTPUT), false, Set.of(), Set.of());
+        return new LayerPolicy(EnumSet.of(NodeKind.CONV, NodeKind.DENSE, NodeKind.OUTPUT), QUANTIZED_ONLY, false,
+                Set.of(), Set.of());
     }
 
     /** @return the reference protocol: convolutions only, 3-input-channel convolutions skipped */
     public static LayerPolicy reference() {
-        return new LayerPolicy(EnumSet.of(NodeKind.CONV), true, Set.of(), Set.of());
+        return new LayerPolicy(EnumSet.of(NodeKind.CONV), Set.of(), true, Set.of(), Set.of());
     }
 
     /** @return the preset called {@code "default"} or {@code "reference"} */
@@ -63,14 +75,14 @@ public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, S
     public LayerPolicy including(String... namesOrTypes) {
         Set<String> s = new LinkedHashSet<>(include);
         s.addAll(List.of(namesOrTypes));
-        return new LayerPolicy(kinds, skipThreeChannelInputs, s, exclude);
+        return new LayerPolicy(kinds, alsoQuantized, skipThreeChannelInputs, s, exclude);
     }
 
     /** @return this policy that never splits the given layers (names, labels or class simple names) */
     public LayerPolicy excluding(String... namesOrTypes) {
         Set<String> s = new LinkedHashSet<>(exclude);
         s.addAll(List.of(namesOrTypes));
-        return new LayerPolicy(kinds, skipThreeChannelInputs, include, s);
+        return new LayerPolicy(kinds, alsoQuantized, skipThreeChannelInputs, include, s);
     }
 
     /** @return true when the node was named in {@link #include}: it must be split or the run fails */
@@ -113,6 +125,17 @@ public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, S
         }
     }
 
+    /** @return true when the fixed-point simulation quantizes this layer's weights */
+    public boolean quantizes(Node node) {
+        if (matches(exclude, node)) {
+            return false;
+        }
+        if (node.kind().hasSplittableWeights()) {
+            return rejection(node) == null;
+        }
+        return alsoQuantized.contains(node.kind());
+    }
+
     private static boolean matches(Set<String> set, Node node) {
         return set.contains(node.name()) || set.contains(node.label()) || set.contains(node.typeName());
     }
@@ -120,6 +143,7 @@ public record LayerPolicy(Set<NodeKind> kinds, boolean skipThreeChannelInputs, S
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("LayerPolicy[kinds=").append(kinds.stream().sorted().toList());
+        if (!alsoQuantized.isEmpty()) sb.append(", alsoQuantized=").append(alsoQuantized.stream().sorted().toList());
         if (skipThreeChannelInputs) sb.append(", skip 3-channel inputs");
         if (!include.isEmpty()) sb.append(", include=").append(include);
         if (!exclude.isEmpty()) sb.append(", exclude=").append(exclude);

@@ -140,6 +140,39 @@ class ModelQuantizerTest {
     }
 
     @Test
+    void depthwiseEmbeddingAndLstmWeightsAreQuantizedToo() {
+        ModelQuantizer.Quantized dw = ModelQuantizer.quantize(TestNets.depthwise(1), QuantizeSettings.of(6, 0)
+                .withPerChannel(true), null, Progress.NONE);
+        assertTrue(dw.layers().stream().anyMatch(l -> l.layerType().equals("DepthwiseConvolution2D")
+                && l.weightSqnrDb() > 20 && l.weightSqnrDb() < 60), dw.layers().toString());
+
+        org.deeplearning4j.nn.conf.MultiLayerConfiguration conf = TestNets.base(2).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder().nIn(20).nOut(8).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(8).nOut(12)
+                        .activation(org.nd4j.linalg.activations.Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder().nIn(12).nOut(20)
+                        .dataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW)
+                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork lm = new MultiLayerNetwork(conf);
+        lm.init();
+        INDArray tokens = Nd4j.createFromArray(new float[][] {{1, 5, 7, 3, 19, 0, 2}, {4, 4, 8, 9, 11, 12, 6}})
+                .reshape(2, 1, 7);
+        ListDataSetIterator<DataSet> data = new ListDataSetIterator<>(List.of(new DataSet(tokens,
+                Nd4j.zeros(DataType.FLOAT, 2, 20, 7))), 1);
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(lm, QuantizeSettings.of(8, 8), data, Progress.NONE);
+        List<String> types = q.layers().stream().map(QuantizedLayer::layerType).toList();
+        assertEquals(List.of("EmbeddingSequenceLayer", "LSTM", "RnnOutputLayer"), types);
+        assertTrue(q.layers().get(0).activationGrid() == null, "an embedding's input is token ids: not quantized");
+        assertTrue(q.layers().get(1).activationGrid() != null);
+        INDArray expected = lm.output(tokens);
+        INDArray got = ((MultiLayerNetwork) q.model()).output(tokens);
+        double relative = got.sub(expected).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue();
+        System.out.printf("LSTM LM W8A8: relative output error %.3g%n", relative);
+        assertTrue(relative < 0.05 && relative > 0, "W8A8 LSTM LM close to FP32 but not identical: " + relative);
+    }
+
+    @Test
     void badInputIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(1, 8));
         assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(8, 17));
