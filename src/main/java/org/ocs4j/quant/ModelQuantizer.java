@@ -297,7 +297,8 @@ public final class ModelQuantizer {
         return stats;
     }
 
-    private static Map<String, INDArray> activations(Model model, INDArray features) {
+    /** Every node's activations for {@code features} (MLN nodes by index, {@code "input"} first). */
+    static Map<String, INDArray> activations(Model model, INDArray features) {
         if (model instanceof ComputationGraph cg) {
             return cg.feedForward(features, false);
         }

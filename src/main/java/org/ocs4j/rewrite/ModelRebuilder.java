@@ -40,6 +40,8 @@ final class ModelRebuilder {
     private final Map<String, WidenPlan.ProducerGroup> absorberGroups = new HashMap<>();
     /** Consumer name → its split. */
     private final Map<String, WidenPlan.ConsumerSplit> splits = new HashMap<>();
+    /** Activation OCS: halving node name → per output channel (widened) factor {@code 2^-depth}. */
+    private final Map<String, double[]> halvingFactors = new HashMap<>();
     /** Duplication-vertex consumer name → inserted merge vertex name. */
     private final Map<String, String> mergeVertices = new HashMap<>();
 
@@ -53,6 +55,15 @@ final class ModelRebuilder {
             }
             for (Node a : g.absorbers()) {
                 absorberGroups.put(a.name(), g);
+            }
+            if (g.halving() != null) {
+                // Activation OCS groups have one member: its plan's depths give each copy's halving count.
+                int[] depth = g.members().get(0).split().plan().depths();
+                double[] factors = new double[depth.length];
+                for (int c = 0; c < depth.length; c++) {
+                    factors[c] = Math.scalb(1.0, -depth[c]);
+                }
+                halvingFactors.put(g.halving().name(), factors);
             }
         }
         for (WidenPlan.ConsumerSplit s : plan.splits()) {
@@ -224,8 +235,21 @@ final class ModelRebuilder {
         if (appended != null) {
             int axis = WeightLayout.outputAxis(n, key, value);
             value = Channels.gather(value, axis, Channels.identityThen((int) value.size(axis), appended));
+            double[] factors = halvingFactors.get(n.name());
+            if (factors != null && halves(n, key)) {
+                INDArray f = Nd4j.createFromArray(factors).castTo(value.dataType());
+                value = value.dup();
+                Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp(value, f, value,
+                        axis));
+            }
         }
         return value;
+    }
+
+    /** Which parameters scale a node's output: gamma and beta of a batch norm, weights and bias otherwise. */
+    private static boolean halves(Node n, String key) {
+        return n.kind() == org.ocs4j.graph.NodeKind.BATCH_NORM ? key.equals("gamma") || key.equals("beta")
+                : key.equals("W") || key.equals("b");
     }
 
     /** The weight with its input channels as planned: own split columns, and zero columns for other consumers'. */

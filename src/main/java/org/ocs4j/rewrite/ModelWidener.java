@@ -10,6 +10,7 @@ import org.ocs4j.split.SplitPlan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Weight OCS on a whole model: splits the selected layers' input channels and returns a NEW model of the same DL4J
@@ -51,6 +52,28 @@ public final class ModelWidener {
                                 InputType... inputTypes) {
         NetworkGraph graph = NetworkGraph.of(model, inputTypes);
         WidenPlan plan = WidenPlanner.plan(graph, settings, gridClip, progress);
+        ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
+                ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
+                : ModelRebuilder.rebuild(plan, progress);
+        return new Widened(rebuilt.model(), report(plan, rebuilt, inputTypes.length > 0));
+    }
+
+    /**
+     * Activation OCS (OCS-SPEC §3): splits the input channels with the largest calibrated max|a| of every selected
+     * layer; the producer chain emits halved duplicates and the layer reads them with unhalved copies of its
+     * columns, so the FP32 function is unchanged while the layer's input range shrinks. Layers whose chain cannot
+     * be halved exactly (shared producer, ReLU6, sigmoid, tanh… after the halving point) are skipped and reported.
+     *
+     * @param inputChannelMaxima per layer name, the calibrated max|a| of each input channel
+     */
+    public static Widened splitActivations(Model model, WidenSettings settings, Map<String, double[]> inputChannelMaxima,
+                                           Progress progress, InputType... inputTypes) {
+        if (settings.gridAware()) {
+            throw new IllegalArgumentException("activation OCS duplicates activations; grid-aware splitting applies to"
+                    + " weights only");
+        }
+        NetworkGraph graph = NetworkGraph.of(model, inputTypes);
+        WidenPlan plan = WidenPlanner.planActivations(graph, settings, inputChannelMaxima, progress);
         ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
                 ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
                 : ModelRebuilder.rebuild(plan, progress);

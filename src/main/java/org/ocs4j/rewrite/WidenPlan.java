@@ -37,8 +37,11 @@ record WidenPlan(NetworkGraph graph, WidenSettings settings, List<ConsumerSplit>
      * @param widened   the producer and every per-channel node downstream of it, before the weight layers
      * @param absorbers weight layers reading the widened channels: the split layers of this group get their split
      *                  columns, the others zero columns
+     * @param halving   for activation OCS, the node whose per-channel output is halved ({@code 2^-depth}) for every
+     *                  copy of a split channel; null for weight OCS
      */
-    record ProducerGroup(Node producer, List<Node> widened, List<Node> absorbers, List<ConsumerSplit> members) {
+    record ProducerGroup(Node producer, List<Node> widened, List<Node> absorbers, List<ConsumerSplit> members,
+                         Node halving) {
 
         /** @return producer-channel index of every appended channel: the members' origins, concatenated */
         int[] appended() {

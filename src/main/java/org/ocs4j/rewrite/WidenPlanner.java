@@ -9,6 +9,7 @@ import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
 import org.ocs4j.split.ChannelSplitter;
 import org.ocs4j.split.SplitOptions;
+import org.ocs4j.split.SplitPlan;
 import org.ocs4j.split.SplitResult;
 import org.ocs4j.progress.Progress;
 
@@ -32,15 +33,35 @@ final class WidenPlanner {
     private final WidenSettings settings;
     private final GridClip gridClip;
     private final Map<String, Closure> closures = new LinkedHashMap<>();
+    /** Activation OCS: per consumer, the max|a| of each input channel; null for weight OCS. */
+    private final Map<String, double[]> activationMaxima;
+    /** Activation OCS: producer name → the node whose output is halved. */
+    private final Map<String, Node> halving = new LinkedHashMap<>();
 
-    private WidenPlanner(NetworkGraph graph, WidenSettings settings, GridClip gridClip) {
+    private WidenPlanner(NetworkGraph graph, WidenSettings settings, GridClip gridClip,
+                         Map<String, double[]> activationMaxima) {
         this.graph = graph;
         this.settings = settings;
         this.gridClip = gridClip;
+        this.activationMaxima = activationMaxima;
+    }
+
+    /**
+     * Plans activation OCS (OCS-SPEC §3): for each selected layer, the input channels with the largest calibrated
+     * max|a| are split: the producer chain emits a duplicate of each, every copy halved at the last scaling node
+     * (batch norm gamma and beta, or the producer's weights and bias), and the layer reads the duplicate with an
+     * unhalved copy of its column. Needs a chain of positively homogeneous nodes after the halving point and a
+     * producer read by that one layer only; other layers are skipped with the reason.
+     *
+     * @param maxima per layer name, the calibrated max|a| of each of its input channels
+     */
+    static WidenPlan planActivations(NetworkGraph graph, WidenSettings settings, Map<String, double[]> maxima,
+                                     Progress progress) {
+        return new WidenPlanner(graph, settings, GridClip.MAX_ABS, maxima).plan(progress);
     }
 
     static WidenPlan plan(NetworkGraph graph, WidenSettings settings, GridClip gridClip, Progress progress) {
-        return new WidenPlanner(graph, settings, gridClip).plan(progress);
+        return new WidenPlanner(graph, settings, gridClip, null).plan(progress);
     }
 
     private WidenPlan plan(Progress progress) {
@@ -71,6 +92,15 @@ final class WidenPlanner {
             } else if (problem == null) {
                 realization = Realization.DUPLICATION_VERTEX;
             }
+            if (activationMaxima != null && realization != null) {
+                String activationProblem = realization != Realization.WIDENED_PRODUCER
+                        ? "activation OCS needs a producer layer to halve, but " + problem
+                        : halvingProblem(node, path);
+                if (activationProblem != null) {
+                    realization = null;
+                    problem = activationProblem;
+                }
+            }
             if (realization == null) {
                 String why = node.describe() + ": its input channels cannot be duplicated: " + problem;
                 if (required) {
@@ -94,7 +124,8 @@ final class WidenPlanner {
                 continue;
             }
             double[] gridAlpha = {Double.NaN};
-            SplitResult result = split(node, view, axis, k, gridAlpha);
+            SplitResult result = activationMaxima != null ? duplicateColumns(node, view, axis, k)
+                    : split(node, view, axis, k, gridAlpha);
             WidenPlan.ConsumerSplit split = new WidenPlan.ConsumerSplit(node, path, result, realization, null,
                     gridAlpha[0]);
             if (realization == Realization.WIDENED_PRODUCER) {
@@ -109,7 +140,7 @@ final class WidenPlanner {
             Closure c = closures.get(e.getKey());
             List<WidenPlan.ConsumerSplit> groupMembers = new ArrayList<>();
             WidenPlan.ProducerGroup group = new WidenPlan.ProducerGroup(graph.node(e.getKey()), c.widened,
-                    c.absorbers, groupMembers);
+                    c.absorbers, groupMembers, halving.get(e.getKey()));
             for (WidenPlan.ConsumerSplit m : e.getValue()) {
                 groupMembers.add(new WidenPlan.ConsumerSplit(m.consumer(), m.path(), m.split(), m.realization(), group,
                         m.gridAlpha()));
@@ -124,6 +155,62 @@ final class WidenPlanner {
                     .filter(m -> m.consumer().name().equals(s.consumer().name())).findFirst().orElseThrow());
         }
         return new WidenPlan(graph, settings, linked, groups, skipped);
+    }
+
+    /**
+     * Activation OCS on the consumer side: choose channels greedily by calibrated max|a| (each split halves a
+     * channel's activations) and append unhalved copies of their weight columns.
+     */
+    private SplitResult duplicateColumns(Node node, INDArray view, int axis, int k) {
+        double[] maxima = activationMaxima.get(node.name());
+        if (maxima == null || maxima.length != view.size(axis)) {
+            throw new IllegalArgumentException(node.describe() + ": no calibrated activation maxima for its "
+                    + view.size(axis) + " input channels");
+        }
+        SplitPlan plan = ChannelSplitter.planHalving(org.nd4j.linalg.factory.Nd4j.createFromArray(maxima)
+                .reshape(maxima.length, 1), 0, k);
+        INDArray columns = org.ocs4j.split.Channels.gather(view, axis,
+                org.ocs4j.split.Channels.identityThen(plan.originalChannels(), plan.origin()));
+        return new SplitResult(columns, plan);
+    }
+
+    /**
+     * Activation OCS needs: the producer's output read by this layer alone through a chain, a halving node (the
+     * batch norm or depthwise conv nearest the layer, else the producer), and only positively homogeneous
+     * activations and per-channel nodes between the halving node and the layer.
+     *
+     * @return null when possible, else why not
+     */
+    private String halvingProblem(Node consumer, ChannelPath path) {
+        Closure c = closureOf(path.source());
+        if (c.absorbers.size() != 1 || c.widened.size() != path.carriers().size() + 1) {
+            return "activation OCS needs the producer " + path.source().describe() + " to feed this layer alone";
+        }
+        Node halvingNode = path.source();
+        List<Node> after = new ArrayList<>();
+        for (Node n : path.carriers()) {
+            if (n.kind() == org.ocs4j.graph.NodeKind.BATCH_NORM || n.kind() == org.ocs4j.graph.NodeKind.DEPTHWISE_CONV) {
+                halvingNode = n;
+                break;
+            }
+            after.add(n);
+        }
+        after.add(halvingNode);
+        for (Node n : after) {
+            // DL4J's batch norm never applies its configured activation (it inherits the global default, often
+            // sigmoid, and ignores it), so only the other layers' activations matter.
+            org.nd4j.linalg.activations.IActivation fn = n.kind() == org.ocs4j.graph.NodeKind.BATCH_NORM ? null
+                    : n.layer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b ? b.getActivationFn()
+                    : n.layer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer a ? a.getActivationFn() : null;
+            if (fn != null && !(fn instanceof org.nd4j.linalg.activations.impl.ActivationIdentity
+                    || fn instanceof org.nd4j.linalg.activations.impl.ActivationReLU
+                    || fn instanceof org.nd4j.linalg.activations.impl.ActivationLReLU)) {
+                return n.describe() + " applies " + fn + ", which is not positively homogeneous (f(x/2) ≠ f(x)/2):"
+                        + " activation OCS needs identity, ReLU or leaky ReLU after the halving point";
+            }
+        }
+        halving.put(path.source().name(), halvingNode);
+        return null;
     }
 
     /** Splits; for grid-aware splitting, α comes from {@link GridClip} on the plainly split weights. */

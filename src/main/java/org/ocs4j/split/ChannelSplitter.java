@@ -99,13 +99,8 @@ public final class ChannelSplitter {
             throw new IllegalArgumentException("the plan is for " + channels + " channels but axis " + axis + " has "
                     + weights.size(axis));
         }
-        int[] split = plan.splitChannels();
-        int[] depth = new int[plan.widenedChannels()];
-        for (int i = 0; i < split.length; i++) {
-            depth[split[i]]++;
-            depth[channels + i] = depth[split[i]];
-        }
-        INDArray widened = split.length == 0 ? weights.dup()
+        int[] depth = plan.depths();
+        INDArray widened = plan.splitCount() == 0 ? weights.dup()
                 : Nd4j.concat(axis, weights, Channels.gather(weights, axis, plan.origin()));
         double[] scale = new double[depth.length];
         for (int c = 0; c < scale.length; c++) {

@@ -31,6 +31,19 @@ public record SplitPlan(int originalChannels, int[] splitChannels, int[] origin,
         return originalChannels + origin.length;
     }
 
+    /**
+     * @return for every channel of the widened tensor ({@code C + k}), how many times it was halved: with plain
+     * halving and threshold 0 every copy of channel {@code c} is {@code w_c · 2^-depth}
+     */
+    public int[] depths() {
+        int[] depth = new int[widenedChannels()];
+        for (int i = 0; i < splitChannels.length; i++) {
+            depth[splitChannels[i]]++;
+            depth[originalChannels + i] = depth[splitChannels[i]];
+        }
+        return depth;
+    }
+
     @Override
     public int[] splitChannels() {
         return splitChannels.clone();
