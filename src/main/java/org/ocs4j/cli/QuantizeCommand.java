@@ -144,6 +144,17 @@ final class QuantizeCommand implements Callable<Integer> {
             layers.add(m);
         }
         json.put("layersWorstFirst", layers);
+        if (activationBits != 0) {
+            Map<String, Object> cal = new LinkedHashMap<>();
+            if (calibration != null) {
+                cal.put("file", calibration.toString());
+                cal.put("sha256", ModelFiles.sha256(calibration));
+                cal.put("batchSize", batchSize);
+            }
+            cal.put("batches", calibrationBatches);
+            if (calibrationCache != null) cal.put("cache", calibrationCache.toString());
+            json.put("calibration", cal);
+        }
         json.put("provenance", Provenance.capture("ocs4j quantize " + model, ModelFiles.sha256(model), 0,
                 settings.toString()));
         String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n";
