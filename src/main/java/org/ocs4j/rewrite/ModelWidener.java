@@ -51,11 +51,7 @@ public final class ModelWidener {
     public static Widened widen(Model model, WidenSettings settings, GridClip gridClip, Progress progress,
                                 InputType... inputTypes) {
         NetworkGraph graph = NetworkGraph.of(model, inputTypes);
-        WidenPlan plan = WidenPlanner.plan(graph, settings, gridClip, progress);
-        ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
-                ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
-                : ModelRebuilder.rebuild(plan, progress);
-        return new Widened(rebuilt.model(), report(plan, rebuilt, inputTypes.length > 0));
+        return build(WidenPlanner.plan(graph, settings, gridClip, progress), progress, inputTypes.length > 0);
     }
 
     /**
@@ -73,11 +69,17 @@ public final class ModelWidener {
                     + " weights only");
         }
         NetworkGraph graph = NetworkGraph.of(model, inputTypes);
-        WidenPlan plan = WidenPlanner.planActivations(graph, settings, inputChannelMaxima, progress);
+        return build(WidenPlanner.planActivations(graph, settings, inputChannelMaxima, progress), progress,
+                inputTypes.length > 0);
+    }
+
+    /** Builds the planned model (a plain copy when nothing is split) and its report. */
+    private static Widened build(WidenPlan plan, Progress progress, boolean shapesKnown) {
+        Model model = plan.graph().model();
         ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
-                ? new ModelRebuilder.Rebuilt(copy(model), java.util.Map.of())
+                ? new ModelRebuilder.Rebuilt(copy(model), Map.of())
                 : ModelRebuilder.rebuild(plan, progress);
-        return new Widened(rebuilt.model(), report(plan, rebuilt, inputTypes.length > 0));
+        return new Widened(rebuilt.model(), report(plan, rebuilt, shapesKnown));
     }
 
     private static Model copy(Model model) {

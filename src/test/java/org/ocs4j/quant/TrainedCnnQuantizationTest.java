@@ -41,6 +41,7 @@ class TrainedCnnQuantizationTest {
     static DataSet test;
     static List<DataSet> calibration;
     static double fp32;
+    static INDArray fp32Logits;
 
     /** Class templates (seeded smooth random patterns) times a random gain plus noise: learnable, not trivial. */
     static DataSet synthetic(int n, long seed, INDArray templates) {
@@ -80,29 +81,17 @@ class TrainedCnnQuantizationTest {
             it.reset();
             net.fit(it);
         }
-        fp32 = accuracy(net);
+        fp32 = org.ocs4j.zoo.ReferenceModels.accuracy(net, test);
         System.out.printf("FP32 test accuracy %.4f%n", fp32);
         assertTrue(fp32 > 0.85, "the reference CNN must learn the task: " + fp32);
     }
 
-    static double accuracy(Model model) {
-        Evaluation e = ((MultiLayerNetwork) model).evaluate(new ListDataSetIterator<>(test.batchBy(500), 1));
-        return e.accuracy();
-    }
-
-    record Outcome(double accuracy, double logitError) {
-    }
 
     static Outcome run(QuantizeSettings s) {
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(net, s, new ListDataSetIterator<>(calibration, 1),
-                Progress.NONE);
-        double a = accuracy(q.model());
-        INDArray z = org.ocs4j.rewrite.IdentityCheck.logits(net, test.getFeatures())[0];
-        INDArray zq = org.ocs4j.rewrite.IdentityCheck.logits(q.model(), test.getFeatures())[0];
-        double error = zq.sub(z).norm2Number().doubleValue() / z.norm2Number().doubleValue();
-        Outcome o = new Outcome(a, error * error);
-        System.out.printf("%s: accuracy %.4f (FP32 %.4f), relative logit MSE %.4g%n", s, a, fp32, o.logitError());
-        return o;
+        if (fp32Logits == null) {
+            fp32Logits = org.ocs4j.rewrite.IdentityCheck.logits(net, test.getFeatures())[0];
+        }
+        return Outcome.measure(net, fp32Logits, s, calibration, test, fp32);
     }
 
     @Test

@@ -1,0 +1,71 @@
+package org.ocs4j.quant;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.ocs4j.data.FashionMnist;
+import org.ocs4j.io.ModelFiles;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.rewrite.IdentityCheck;
+import org.ocs4j.zoo.ReferenceModels;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The committed reference model {@code models/fashion-mnist-mln.zip} (made by
+ * {@code bin/ocs4j train fashion-mnist-mln --epochs 3 --out models/fashion-mnist-mln.zip}) on the 10,000 Fashion-MNIST
+ * test images: its accuracy, and fixed-point simulation calibrated on 4 × 128 training images.
+ */
+class FashionMnistQuantizationTest {
+
+    static MultiLayerNetwork net;
+    static DataSet test;
+    static List<DataSet> calibration;
+    static double fp32;
+    static INDArray fp32Logits;
+
+    @BeforeAll
+    static void load() {
+        net = (MultiLayerNetwork) ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
+        test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
+        calibration = FashionMnist.train(FashionMnist.DEBIAN_DIR).batchBy(128).subList(0, 4);
+        fp32 = ReferenceModels.accuracy(net, test);
+        System.out.printf("fashion-mnist-mln FP32 test accuracy %.4f%n", fp32);
+    }
+
+    static Outcome run(QuantizeSettings s) {
+        if (fp32Logits == null) {
+            fp32Logits = org.ocs4j.rewrite.IdentityCheck.logits(net, test.getFeatures())[0];
+        }
+        return Outcome.measure(net, fp32Logits, s, calibration, test, fp32);
+    }
+
+    @Test
+    void referenceModelReachesNinetyPercent() {
+        assertTrue(fp32 >= 0.90, "test accuracy " + fp32);
+    }
+
+    @Test
+    void w8a8LosesLessThanOnePoint() {
+        double a = run(QuantizeSettings.of(8, 8)).accuracy();
+        assertTrue(fp32 - a < 0.01, "W8A8 " + a + " vs FP32 " + fp32);
+    }
+
+    @Test
+    void lowBitComparisons() {
+        Outcome none4 = run(QuantizeSettings.of(4, 0));
+        Outcome mse4 = run(QuantizeSettings.of(4, 0).withWeightClip(ClipMethod.MSE));
+        Outcome none5 = run(QuantizeSettings.of(5, 0));
+        Outcome plain5 = run(QuantizeSettings.of(5, 0).withOcs(0.05, false));
+        Outcome grid5 = run(QuantizeSettings.of(5, 0).withOcs(0.05, true));
+        assertTrue(mse4.logitError() < none4.logitError(), "W4: MSE " + mse4 + " vs none " + none4);
+        assertTrue(grid5.logitError() < none5.logitError(), "W5: grid-aware OCS " + grid5 + " vs none " + none5);
+        assertTrue(grid5.logitError() < plain5.logitError(), "W5: grid-aware " + grid5 + " vs plain " + plain5);
+    }
+}

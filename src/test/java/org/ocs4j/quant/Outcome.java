@@ -1,0 +1,36 @@
+package org.ocs4j.quant;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.rewrite.IdentityCheck;
+import org.ocs4j.zoo.ReferenceModels;
+
+import java.util.List;
+
+/**
+ * A simulated classifier measured against its FP32 original on a test set.
+ *
+ * @param accuracy   test accuracy of the simulated model (DL4J {@code Evaluation})
+ * @param logitError relative logit error {@code ‖z_q - z‖² / ‖z‖²} over the test set
+ */
+record Outcome(double accuracy, double logitError) {
+
+    /**
+     * @param fp32Logits the original model's logits on {@code test} ({@link IdentityCheck#logits}), computed once
+     */
+    static Outcome measure(MultiLayerNetwork net, INDArray fp32Logits, QuantizeSettings s, List<DataSet> calibration,
+                           DataSet test, double fp32) {
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(net, s, new ListDataSetIterator<>(calibration, 1),
+                Progress.NONE);
+        MultiLayerNetwork m = (MultiLayerNetwork) q.model();
+        double accuracy = ReferenceModels.accuracy(m, test);
+        INDArray z = fp32Logits;
+        INDArray zq = IdentityCheck.logits(m, test.getFeatures())[0];
+        double e = zq.sub(z).norm2Number().doubleValue() / z.norm2Number().doubleValue();
+        System.out.printf("%s: accuracy %.4f (FP32 %.4f), relative logit MSE %.4g%n", s, accuracy, fp32, e * e);
+        return new Outcome(accuracy, e * e);
+    }
+}
