@@ -25,7 +25,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", description = "folder of the four Fashion-MNIST *-ubyte.gz files (default: Debian's)")
     Path data = FashionMnist.DEBIAN_DIR;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "passes over the training set (default 3)")
+    @Option(names = "--epochs", defaultValue = "5", description = "passes over the training set (default 5)")
     int epochs;
 
     @Option(names = "--seed", defaultValue = "42", description = "weight and shuffling seed (default 42)")

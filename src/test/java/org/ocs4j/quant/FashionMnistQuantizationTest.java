@@ -1,6 +1,5 @@
 package org.ocs4j.quant;
 
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,7 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.io.ModelFiles;
-import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.IdentityCheck;
 import org.ocs4j.zoo.ReferenceModels;
 
@@ -19,8 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The committed reference model {@code models/fashion-mnist-mln.zip} (made by
- * {@code bin/ocs4j train fashion-mnist-mln --epochs 3 --out models/fashion-mnist-mln.zip}) on the 10,000 Fashion-MNIST
+ * {@code bin/ocs4j train fashion-mnist-mln --epochs 5 --out models/fashion-mnist-mln.zip}) on the 10,000 Fashion-MNIST
  * test images: its accuracy, and fixed-point simulation calibrated on 4 × 128 training images.
+ *
+ * <p>Measured on 2026-11-27 (printed by the test): FP32 90.10 %; W8A8 90.06 %; W4 no clip 82.94 % → MSE clip
+ * 88.38 %; W5 no OCS 88.78 %, OCS r = 0.05 plain 88.35 %, grid-aware 88.57 %. OCS lowers the W5 logit error
+ * (0.0228 → 0.0149 plain, 0.0157 grid-aware) without raising accuracy on this small model, and grid-aware beats
+ * plain halving in accuracy but not in logit error here — so only the claims that hold are asserted; the
+ * grid-aware-versus-plain comparison is asserted on the synthetic-task CNN ({@code TrainedCnnQuantizationTest}).
  */
 class FashionMnistQuantizationTest {
 
@@ -64,8 +68,9 @@ class FashionMnistQuantizationTest {
         Outcome none5 = run(QuantizeSettings.of(5, 0));
         Outcome plain5 = run(QuantizeSettings.of(5, 0).withOcs(0.05, false));
         Outcome grid5 = run(QuantizeSettings.of(5, 0).withOcs(0.05, true));
+        assertTrue(mse4.accuracy() > none4.accuracy(), "W4 accuracy: MSE " + mse4 + " vs none " + none4);
         assertTrue(mse4.logitError() < none4.logitError(), "W4: MSE " + mse4 + " vs none " + none4);
         assertTrue(grid5.logitError() < none5.logitError(), "W5: grid-aware OCS " + grid5 + " vs none " + none5);
-        assertTrue(grid5.logitError() < plain5.logitError(), "W5: grid-aware " + grid5 + " vs plain " + plain5);
+        assertTrue(plain5.logitError() < none5.logitError(), "W5: plain OCS " + plain5 + " vs none " + none5);
     }
 }
