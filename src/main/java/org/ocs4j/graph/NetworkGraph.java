@@ -212,10 +212,7 @@ public final class NetworkGraph {
         if (node.layer() == null) {
             return Map.of();
         }
-        org.deeplearning4j.nn.api.Layer impl = model instanceof MultiLayerNetwork mln
-                ? mln.getLayer(Integer.parseInt(node.name()))
-                : ((ComputationGraph) model).getLayer(node.name());
-        return impl.paramTable();
+        return Networks.layer(model, node).paramTable();
     }
 
     /** Calls the visitor once per node, in topological order. */

@@ -89,27 +89,35 @@ public final class ModelFiles {
      * @param shape input shape to store with the model, or null
      */
     public static void save(Model model, Path out, InputShape shape) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-        try {
+        writeAtomically(out, tmp -> {
             ModelSerializer.writeModel(model, tmp.toFile(), false);
             if (shape != null) {
                 ModelSerializer.addObjectToFile(tmp.toFile(), INPUT_SHAPE_KEY, shape.toString());
             }
-            moveIntoPlace(tmp, out);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Writes text atomically (temporary file, then move). */
     public static void writeString(Path out, String text) throws IOException {
+        writeAtomically(out, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+    }
+
+    /** Writes a file's content to a temporary path. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void write(Path temporary) throws IOException;
+    }
+
+    /**
+     * Writes {@code out} atomically: {@code writer} fills a temporary file beside it, which is then moved into place,
+     * so a failed or interrupted write leaves no partial file.
+     */
+    public static void writeAtomically(Path out, ContentWriter writer) throws IOException {
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            writer.write(tmp);
             moveIntoPlace(tmp, out);
         } finally {
             Files.deleteIfExists(tmp);

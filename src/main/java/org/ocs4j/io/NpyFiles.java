@@ -7,7 +7,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** numpy {@code .npy} files in and out, so researchers can compare ocs4j with their Python tools. */
 public final class NpyFiles {
@@ -39,14 +38,6 @@ public final class NpyFiles {
 
     /** Writes an array atomically (temporary file, then move). */
     public static void write(INDArray array, Path out) throws IOException {
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-        try {
-            Nd4j.writeAsNumpy(array, tmp.toFile());
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        ModelFiles.writeAtomically(out, tmp -> Nd4j.writeAsNumpy(array, tmp.toFile()));
     }
 }

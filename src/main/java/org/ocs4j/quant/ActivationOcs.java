@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.graph.Node;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.LayerPolicy;
@@ -57,7 +58,7 @@ public final class ActivationOcs {
         int seen = 0;
         while (data.hasNext() && seen < batches) {
             DataSet batch = data.next();
-            Map<String, INDArray> acts = ModelQuantizer.activations(model, batch.getFeatures());
+            Map<String, INDArray> acts = Networks.activations(model, batch.getFeatures(), false);
             for (Node n : layers) {
                 String input = n.inputs().get(0);
                 INDArray a = acts.get(input);

@@ -12,8 +12,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.graph.Node;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.LayerReport;
@@ -280,7 +280,7 @@ public final class ModelQuantizer {
             int seen = 0;
             while (data.hasNext() && seen < batches) {
                 DataSet batch = data.next();
-                Map<String, INDArray> acts = activations(model, batch.getFeatures());
+                Map<String, INDArray> acts = Networks.activations(model, batch.getFeatures(), false);
                 for (Map.Entry<String, TensorStatistics> e : stats.entrySet()) {
                     INDArray a = acts.get(e.getKey());
                     if (pass == 0) e.getValue().observeRange(a);
@@ -297,24 +297,8 @@ public final class ModelQuantizer {
         return stats;
     }
 
-    /** Every node's activations for {@code features} (MLN nodes by index, {@code "input"} first). */
-    static Map<String, INDArray> activations(Model model, INDArray features) {
-        if (model instanceof ComputationGraph cg) {
-            return cg.feedForward(features, false);
-        }
-        List<INDArray> list = ((MultiLayerNetwork) model).feedForward(features, false);
-        Map<String, INDArray> byName = new HashMap<>();
-        byName.put(NetworkGraph.MLN_INPUT, list.get(0));
-        for (int i = 1; i < list.size(); i++) {
-            byName.put(String.valueOf(i - 1), list.get(i));
-        }
-        return byName;
-    }
-
     static INDArray paramView(Model model, Node n, String key) {
-        org.deeplearning4j.nn.api.Layer layer = model instanceof MultiLayerNetwork mln
-                ? mln.getLayer(Integer.parseInt(n.name())) : ((ComputationGraph) model).getLayer(n.name());
-        return layer.getParam(key);
+        return Networks.layer(model, n).getParam(key);
     }
 
     /** Inserts fake-quant activation layers at the inputs of layers, building a new model of the same type. */
@@ -354,10 +338,7 @@ public final class ModelQuantizer {
             }
             conf.setConfs(confs);
             conf.setInputPreProcessors(pre);
-            long count = 0;
-            for (NeuralNetConfiguration c : confs) count += c.getLayer().initializer().numParams(c);
-            MultiLayerNetwork out = new MultiLayerNetwork(conf);
-            out.init(Nd4j.zeros(mln.params().dataType(), 1, count), false);
+            MultiLayerNetwork out = Networks.withZeroParameters(conf);
             for (int i = 0; i < newIndex.length; i++) {
                 for (Map.Entry<String, INDArray> e : mln.getLayer(i).paramTable().entrySet()) {
                     out.getLayer(newIndex[i]).getParam(e.getKey()).assign(e.getValue());
@@ -370,8 +351,7 @@ public final class ModelQuantizer {
             ComputationGraphConfiguration conf = cg.getConfiguration().clone();
             for (Map.Entry<String, FakeQuantActivation> e : atInputOf.entrySet()) {
                 String layer = e.getKey();
-                String name = layer + "-ocs-aq";
-                for (int i = 2; conf.getVertices().containsKey(name); i++) name = layer + "-ocs-aq-" + i;
+                String name = Networks.freshName(conf, layer + "-ocs-aq");
                 String source = conf.getVertexInputs().get(layer).get(0);
                 LayerVertex template = (LayerVertex) conf.getVertices().get(layer);
                 conf.getVertices().put(name, new LayerVertex(activationConf(template.getLayerConf(), name,
@@ -379,10 +359,7 @@ public final class ModelQuantizer {
                 conf.getVertexInputs().put(name, new ArrayList<>(List.of(source)));
                 conf.getVertexInputs().put(layer, new ArrayList<>(List.of(name)));
             }
-            long count = 0;
-            for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) count += v.numParams(true);
-            ComputationGraph out = new ComputationGraph(conf);
-            out.init(Nd4j.zeros(cg.params().dataType(), 1, count), false);
+            ComputationGraph out = Networks.withZeroParameters(conf);
             for (org.deeplearning4j.nn.api.Layer l : cg.getLayers()) {
                 String name = l.conf().getLayer().getLayerName();
                 for (Map.Entry<String, INDArray> p : l.paramTable().entrySet()) {

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.graph.Node;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.split.Channels;
@@ -92,13 +93,7 @@ final class ModelRebuilder {
                 conf.getInputPreProcessors().put(i, pre);
             }
         }
-        long count = 0;
-        for (org.deeplearning4j.nn.conf.NeuralNetConfiguration c : conf.getConfs()) {
-            count += c.getLayer().initializer().numParams(c);
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(conf);
-        net.init(emptyParams(conf.getDataType(), count), false);
-        return net;
+        return Networks.withZeroParameters(conf);
     }
 
     private Model rebuildGraph() {
@@ -117,21 +112,7 @@ final class ModelRebuilder {
             }
         }
         conf.validate(false, false);
-        long count = 0;
-        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
-            count += v.numParams(true);
-        }
-        ComputationGraph net = new ComputationGraph(conf);
-        net.init(emptyParams(conf.getDataType(), count), false);
-        return net;
-    }
-
-    /**
-     * The flat parameter vector of the new network. Every entry is overwritten by {@link #copyParameters}, so
-     * DL4J's random initialization (seconds for a ResNet50) is skipped.
-     */
-    private static INDArray emptyParams(org.nd4j.linalg.api.buffer.DataType type, long count) {
-        return Nd4j.zeros(type, 1, count);
+        return Networks.withZeroParameters(conf);
     }
 
     private void insertDuplication(ComputationGraphConfiguration conf, WidenPlan.ConsumerSplit s) {
@@ -141,25 +122,18 @@ final class ModelRebuilder {
         List<String> mergeInputs = new ArrayList<>();
         mergeInputs.add(source);
         for (int i = 0; i < origin.length; i++) {
-            String name = freshName(conf, consumer + "-ocs-dup" + i);
+            String name = Networks.freshName(conf, consumer + "-ocs-dup" + i);
             conf.getVertices().put(name, new SubsetVertex(origin[i], origin[i]));
             conf.getVertexInputs().put(name, new ArrayList<>(List.of(source)));
             mergeInputs.add(name);
         }
-        String merge = freshName(conf, consumer + "-ocs-merge");
+        String merge = Networks.freshName(conf, consumer + "-ocs-merge");
         conf.getVertices().put(merge, new MergeVertex());
         conf.getVertexInputs().put(merge, mergeInputs);
         conf.getVertexInputs().put(consumer, new ArrayList<>(List.of(merge)));
         mergeVertices.put(consumer, merge);
     }
 
-    private static String freshName(ComputationGraphConfiguration conf, String base) {
-        String name = base;
-        for (int i = 2; conf.getVertices().containsKey(name) || conf.getNetworkInputs().contains(name); i++) {
-            name = base + "-" + i;
-        }
-        return name;
-    }
 
     /**
      * Grows the layer's channel counts as planned.
@@ -283,10 +257,7 @@ final class ModelRebuilder {
     }
 
     private static INDArray paramView(Model model, Node n, String key) {
-        org.deeplearning4j.nn.api.Layer layer = model instanceof MultiLayerNetwork mln
-                ? mln.getLayer(Integer.parseInt(n.name()))
-                : ((ComputationGraph) model).getLayer(n.name());
-        INDArray view = layer.paramTable().get(key);
+        INDArray view = Networks.layer(model, n).paramTable().get(key);
         if (view == null) {
             throw new IllegalStateException("internal error: widened " + n.describe() + " has no parameter " + key);
         }

@@ -2,15 +2,13 @@ package org.ocs4j.zoo;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.graph.Node;
 import org.ocs4j.graph.NodeKind;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +33,7 @@ public final class BatchNormCalibration {
      */
     public static void calibrateInPlace(Model model, INDArray batch) {
         NetworkGraph graph = NetworkGraph.of(model);
-        Map<String, INDArray> activations = trainingActivations(model, batch);
+        Map<String, INDArray> activations = Networks.activations(model, batch, true);
         for (Node n : graph.nodes()) {
             if (n.kind() != NodeKind.BATCH_NORM) {
                 continue;
@@ -45,8 +43,7 @@ public final class BatchNormCalibration {
             int[] reduce = x.rank() == 4 ? channelReduction(bn, x) : new int[] {0};
             INDArray mean = x.mean(reduce);
             INDArray var = x.var(false, reduce);
-            org.deeplearning4j.nn.api.Layer impl = model instanceof MultiLayerNetwork mln
-                    ? mln.getLayer(Integer.parseInt(n.name())) : ((ComputationGraph) model).getLayer(n.name());
+            org.deeplearning4j.nn.api.Layer impl = Networks.layer(model, n);
             INDArray meanView = impl.getParam("mean");
             meanView.assign(mean.reshape(meanView.shape()));
             if (bn.isUseLogStd()) {
@@ -62,19 +59,5 @@ public final class BatchNormCalibration {
     private static int[] channelReduction(BatchNormalization bn, INDArray x) {
         boolean nchw = bn.getCnn2DFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
         return nchw ? new int[] {0, 2, 3} : new int[] {0, 1, 2};
-    }
-
-    private static Map<String, INDArray> trainingActivations(Model model, INDArray batch) {
-        if (model instanceof ComputationGraph cg) {
-            return cg.feedForward(batch, true);
-        }
-        MultiLayerNetwork mln = (MultiLayerNetwork) model;
-        List<INDArray> list = mln.feedForward(batch, true);
-        Map<String, INDArray> byName = new java.util.HashMap<>();
-        byName.put(NetworkGraph.MLN_INPUT, list.get(0));
-        for (int i = 1; i < list.size(); i++) {
-            byName.put(String.valueOf(i - 1), list.get(i));
-        }
-        return byName;
     }
 }

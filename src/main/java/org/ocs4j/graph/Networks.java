@@ -1,0 +1,85 @@
+package org.ocs4j.graph;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DL4J networks addressed by {@link NetworkGraph} node names (the layer index in an MLN, the vertex name in a CG):
+ * a node's layer, every node's activations, fresh vertex names, and networks built without DL4J's random
+ * initialization for callers that overwrite every parameter.
+ */
+public final class Networks {
+
+    private Networks() {
+    }
+
+    /** @return the DL4J layer of a layer node */
+    public static Layer layer(Model model, Node node) {
+        return model instanceof MultiLayerNetwork mln ? mln.getLayer(Integer.parseInt(node.name()))
+                : ((ComputationGraph) model).getLayer(node.name());
+    }
+
+    /**
+     * Runs the model and returns every node's output by node name (an MLN's input is {@link NetworkGraph#MLN_INPUT}).
+     *
+     * @param train training mode (batch statistics in batch norm, dropout) or inference
+     */
+    public static Map<String, INDArray> activations(Model model, INDArray features, boolean train) {
+        if (model instanceof ComputationGraph cg) {
+            return cg.feedForward(features, train);
+        }
+        List<INDArray> list = ((MultiLayerNetwork) model).feedForward(features, train);
+        Map<String, INDArray> byName = new HashMap<>();
+        byName.put(NetworkGraph.MLN_INPUT, list.get(0));
+        for (int i = 1; i < list.size(); i++) {
+            byName.put(String.valueOf(i - 1), list.get(i));
+        }
+        return byName;
+    }
+
+    /** @return {@code base}, or {@code base-2}, {@code base-3}… when a vertex or input of that name exists */
+    public static String freshName(ComputationGraphConfiguration conf, String base) {
+        String name = base;
+        for (int i = 2; conf.getVertices().containsKey(name) || conf.getNetworkInputs().contains(name); i++) {
+            name = base + "-" + i;
+        }
+        return name;
+    }
+
+    /**
+     * An MLN whose parameters are all zero: the caller overwrites every one, so DL4J's random initialization
+     * (seconds for a ResNet50) is skipped.
+     */
+    public static MultiLayerNetwork withZeroParameters(MultiLayerConfiguration conf) {
+        long count = 0;
+        for (NeuralNetConfiguration c : conf.getConfs()) {
+            count += c.getLayer().initializer().numParams(c);
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init(Nd4j.zeros(conf.getDataType(), 1, count), false);
+        return net;
+    }
+
+    /** A CG whose parameters are all zero, for callers that overwrite every one. */
+    public static ComputationGraph withZeroParameters(ComputationGraphConfiguration conf) {
+        long count = 0;
+        for (GraphVertex v : conf.getVertices().values()) {
+            count += v.numParams(true);
+        }
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init(Nd4j.zeros(conf.getDataType(), 1, count), false);
+        return net;
+    }
+}
