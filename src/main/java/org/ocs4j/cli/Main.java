@@ -7,12 +7,12 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The {@code ocs4j} command line: {@code zoo}, {@code widen}, {@code quantize}, {@code tensor}, {@code demo}. Errors in the user's input end with a
+ * The {@code ocs4j} command line: {@code zoo}, {@code widen}, {@code eval}, {@code quantize}, {@code tensor}, {@code demo}. Errors in the user's input end with a
  * one-line reason on stderr and exit code 1 (2 for bad arguments); results go to stdout.
  */
 @Command(name = "ocs4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Outlier Channel Splitting for Deeplearning4j models (Zhao et al., ICML 2019).",
-        subcommands = {ZooCommand.class, WidenCommand.class, QuantizeCommand.class, TensorCommand.class, TrainCommand.class,
+        subcommands = {ZooCommand.class, WidenCommand.class, EvalCommand.class, QuantizeCommand.class, TensorCommand.class, TrainCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -1,6 +1,6 @@
 package org.ocs4j.cli;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.graph.InputShape;
@@ -15,18 +15,19 @@ import java.util.concurrent.Callable;
 
 /** {@code ocs4j train fashion-mnist-mln --out FILE}: trains a reference model reproducibly and reports its accuracy. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a reference model reproducibly (seeded): fashion-mnist-mln, a small VGG-style CNN with"
-                + " batch norm on Fashion-MNIST. Prints the test accuracy.")
+        description = "Train a reference model reproducibly (seeded) on Fashion-MNIST: fashion-mnist-mln, a small"
+                + " VGG-style MultiLayerNetwork with batch norm, or fashion-mnist-resnet, a small ResNet"
+                + " ComputationGraph with residual adds. Prints the test accuracy.")
 final class TrainCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "fashion-mnist-mln")
+    @Parameters(index = "0", description = "fashion-mnist-mln or fashion-mnist-resnet")
     String name;
 
     @Option(names = "--data", description = "folder of the four Fashion-MNIST *-ubyte.gz files (default: Debian's)")
     Path data = FashionMnist.DEBIAN_DIR;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "passes over the training set (default 5)")
-    int epochs;
+    @Option(names = "--epochs", description = "passes over the training set (default 5 for the MLN, 6 for the ResNet)")
+    Integer epochs;
 
     @Option(names = "--seed", defaultValue = "42", description = "weight and shuffling seed (default 42)")
     long seed;
@@ -36,13 +37,19 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!name.equals("fashion-mnist-mln")) {
-            throw new IllegalArgumentException("unknown reference model \"" + name + "\"; choose fashion-mnist-mln");
+        if (!name.equals("fashion-mnist-mln") && !name.equals("fashion-mnist-resnet")) {
+            throw new IllegalArgumentException("unknown reference model \"" + name
+                    + "\"; choose fashion-mnist-mln or fashion-mnist-resnet");
+        }
+        if (epochs == null) {
+            epochs = name.equals("fashion-mnist-mln") ? 5 : 6;
         }
         DataSet train = FashionMnist.train(data);
         DataSet test = FashionMnist.test(data);
         long start = System.nanoTime();
-        MultiLayerNetwork net = ReferenceModels.trainFashionMnistMln(train, epochs, seed, ConsoleProgress.forConsole());
+        Model net = name.equals("fashion-mnist-mln")
+                ? ReferenceModels.trainFashionMnistMln(train, epochs, seed, ConsoleProgress.forConsole())
+                : ReferenceModels.trainFashionMnistResNet(train, epochs, seed, ConsoleProgress.forConsole());
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelFiles.save(net, out, InputShape.of(1, 28, 28));
         double accuracy = ReferenceModels.accuracy(net, test);

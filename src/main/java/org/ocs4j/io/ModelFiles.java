@@ -3,6 +3,8 @@ package org.ocs4j.io;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import org.ocs4j.graph.InputShape;
+import org.ocs4j.imports.KerasModels;
+import org.ocs4j.imports.TfMobileNetV1;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +20,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Reading and writing DL4J model files ({@link ModelSerializer} zips): type detection, clear errors for missing or
- * corrupt files, atomic writes that never touch the input, and the input shape ocs4j stores beside the model.
+ * Reading and writing model files ({@link ModelSerializer} zips; Keras HDF5 and TF MobileNet frozen graphs are read
+ * too): type detection, clear errors for missing or corrupt files, atomic writes that never touch the input, and the input shape ocs4j stores beside the model.
  */
 public final class ModelFiles {
 
@@ -30,13 +32,21 @@ public final class ModelFiles {
     }
 
     /**
-     * Loads a MultiLayerNetwork or ComputationGraph, whichever the file holds.
+     * Loads a MultiLayerNetwork or ComputationGraph, whichever the file holds: a DL4J {@link ModelSerializer} zip, a
+     * Keras HDF5 model ({@link KerasModels}) or a TF-slim MobileNet v1 frozen graph {@code .pb}
+     * ({@link TfMobileNetV1}).
      *
-     * @throws IllegalArgumentException naming the file when it is missing, unreadable or not a DL4J model
+     * @throws IllegalArgumentException naming the file when it is missing, unreadable or not a model
      */
     public static Model load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("model file " + file + " does not exist (or is not a file)");
+        }
+        if (KerasModels.isHdf5(file)) {
+            return KerasModels.load(file);
+        }
+        if (file.getFileName().toString().endsWith(".pb")) {
+            return TfMobileNetV1.importFrozenGraph(file);
         }
         String configuration = configurationJson(file);
         try {

@@ -1,6 +1,10 @@
 package org.ocs4j.zoo;
 
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -17,11 +21,15 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.split.Channels;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reference networks trained by ocs4j, reproducibly (fixed seeds, single-threaded data order), so OCS and
@@ -51,6 +59,49 @@ public final class ReferenceModels {
     }
 
     /**
+     * A small ResNet ComputationGraph for Fashion-MNIST (1×28×28), with residual adds: 3×3 conv (16) → batch norm →
+     * ReLU → 2×2 max pool; a residual block of two 3×3 convs (16); a stride-2 3×3 conv (32) → batch norm → ReLU; a
+     * residual block (32); a 64-unit dense layer and a 10-way softmax. The learning rate steps down after 3 and 5
+     * epochs of 469 batches. About 130k parameters.
+     */
+    public static ComputationGraph fashionMnistResNet(long seed) {
+        int perEpoch = 469; // ceil(60000 / 128)
+        MapSchedule lr = new MapSchedule(ScheduleType.ITERATION, Map.of(0, 2e-3, 3 * perEpoch, 5e-4,
+                5 * perEpoch, 1e-4));
+        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder().seed(seed)
+                .weightInit(WeightInit.RELU).updater(new Adam(lr)).graphBuilder().addInputs("input")
+                .setInputTypes(InputType.convolutional(28, 28, 1));
+        b.addLayer("stem", conv(16), "input").addLayer("stem-bn", new BatchNormalization.Builder().build(), "stem")
+                .addLayer("stem-relu", relu(), "stem-bn").addLayer("stem-pool", pool(), "stem-relu");
+        String x = residualBlock(b, "block1", 16, "stem-pool");
+        b.addLayer("down", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(32)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), x)
+                .addLayer("down-bn", new BatchNormalization.Builder().build(), "down")
+                .addLayer("down-relu", relu(), "down-bn");
+        x = residualBlock(b, "block2", 32, "down-relu");
+        b.addLayer("fc", new DenseLayer.Builder().nOut(64).activation(Activation.RELU).build(), x)
+                .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(10)
+                        .activation(Activation.SOFTMAX).build(), "fc")
+                .setOutputs("output");
+        ComputationGraph net = new ComputationGraph(b.build());
+        net.init();
+        return net;
+    }
+
+    /** conv → BN → ReLU → conv → BN, added to the block input, then ReLU; returns the block's output vertex. */
+    private static String residualBlock(ComputationGraphConfiguration.GraphBuilder b, String name, int channels,
+                                        String input) {
+        b.addLayer(name + "-conv1", conv(channels), input)
+                .addLayer(name + "-bn1", new BatchNormalization.Builder().build(), name + "-conv1")
+                .addLayer(name + "-relu1", relu(), name + "-bn1")
+                .addLayer(name + "-conv2", conv(channels), name + "-relu1")
+                .addLayer(name + "-bn2", new BatchNormalization.Builder().build(), name + "-conv2")
+                .addVertex(name + "-add", new ElementWiseVertex(ElementWiseVertex.Op.Add), input, name + "-bn2")
+                .addLayer(name + "-relu", relu(), name + "-add");
+        return name + "-relu";
+    }
+
+    /**
      * Trains {@link #fashionMnistMln} on the training split.
      *
      * @param train  the training data ({@code [N, 1, 28, 28]} in [0, 1], one-hot labels)
@@ -58,20 +109,31 @@ public final class ReferenceModels {
      * @param seed   weight and shuffling seed
      */
     public static MultiLayerNetwork trainFashionMnistMln(DataSet train, int epochs, long seed, Progress progress) {
+        MultiLayerNetwork net = fashionMnistMln(seed);
+        train(net::fit, train, epochs, seed, progress);
+        return net;
+    }
+
+    /** Trains {@link #fashionMnistResNet} on the training split, like {@link #trainFashionMnistMln}. */
+    public static ComputationGraph trainFashionMnistResNet(DataSet train, int epochs, long seed, Progress progress) {
+        ComputationGraph net = fashionMnistResNet(seed);
+        train(net::fit, train, epochs, seed, progress);
+        return net;
+    }
+
+    private static void train(Consumer<DataSet> fit, DataSet train, int epochs, long seed, Progress progress) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
         }
-        MultiLayerNetwork net = fashionMnistMln(seed);
         for (int epoch = 0; epoch < epochs; epoch++) {
             List<DataSet> batches = shuffled(train, seed + epoch).batchBy(128);
             progress.start("epoch " + (epoch + 1) + "/" + epochs, batches.size());
             for (DataSet batch : batches) {
-                net.fit(batch);
+                fit.accept(batch);
                 progress.step();
             }
             progress.finish();
         }
-        return net;
     }
 
     /** A seeded permutation of the examples (DL4J's DataSet.shuffle refuses 4-D features with 2-D labels). */
@@ -90,10 +152,11 @@ public final class ReferenceModels {
     }
 
     /** @return the accuracy of a classifier on a labelled set, with DL4J's {@code Evaluation} */
-    public static double accuracy(MultiLayerNetwork net, DataSet test) {
+    public static double accuracy(Model net, DataSet test) {
         Evaluation e = new Evaluation((int) test.getLabels().size(1)); // the int constructor: a long would pick the binary-threshold one
         for (DataSet batch : test.batchBy(1000)) {
-            e.eval(batch.getLabels(), net.output(batch.getFeatures(), false));
+            e.eval(batch.getLabels(), net instanceof ComputationGraph cg ? cg.outputSingle(false, batch.getFeatures())
+                    : ((MultiLayerNetwork) net).output(batch.getFeatures(), false));
         }
         return e.accuracy();
     }

@@ -1,0 +1,98 @@
+package org.ocs4j.eval;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ocs4j.progress.Progress;
+
+/**
+ * Top-1/top-5 evaluation of an image classifier (MultiLayerNetwork or ComputationGraph with one output) with DL4J's
+ * {@link Evaluation}, timing the forward pass separately from data loading.
+ *
+ * <p>Models with extra leading outputs (TF-slim ImageNet models put "background" at index 0 of 1001 classes) are
+ * evaluated with {@code skipLeadingOutputs = 1}: the first outputs are dropped before ranking, so output {@code i+1}
+ * is compared with label {@code i}.
+ */
+public final class ClassifierEvaluator {
+
+    private ClassifierEvaluator() {
+    }
+
+    /**
+     * @param model              the classifier (inference mode; not modified)
+     * @param data               labelled batches (one-hot labels); reset before use
+     * @param skipLeadingOutputs how many leading output columns are not classes of the labels (0 or 1 usually)
+     * @param expectedExamples   the number of examples, for progress (0 when unknown)
+     */
+    public static ClassificationResult evaluate(Model model, DataSetIterator data, int skipLeadingOutputs,
+                                                long expectedExamples, Progress progress) {
+        if (skipLeadingOutputs < 0) {
+            throw new IllegalArgumentException("skipLeadingOutputs " + skipLeadingOutputs + " must be ≥ 0");
+        }
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        Evaluation top1 = null;
+        long forwardNanos = 0;
+        long start = System.nanoTime();
+        progress.start("evaluating", expectedExamples);
+        long examples = 0;
+        while (data.hasNext()) {
+            DataSet batch = data.next();
+            INDArray labels = batch.getLabels();
+            long t0 = System.nanoTime();
+            INDArray out = output(model, batch.getFeatures());
+            forwardNanos += System.nanoTime() - t0;
+            if (out.rank() != 2) {
+                throw new IllegalArgumentException("the model's output has shape " + java.util.Arrays.toString(out.shape())
+                        + "; a classifier must output [batch, classes]");
+            }
+            long classes = out.size(1) - skipLeadingOutputs;
+            if (classes != labels.size(1)) {
+                throw new IllegalArgumentException("the model has " + out.size(1) + " outputs"
+                        + (skipLeadingOutputs > 0 ? " (" + skipLeadingOutputs + " skipped)" : "") + " but the data has "
+                        + labels.size(1) + " classes" + (out.size(1) == labels.size(1) + 1
+                        ? "; a 1001-output ImageNet model (background first) needs skipLeadingOutputs = 1" : ""));
+            }
+            if (skipLeadingOutputs > 0) {
+                out = out.get(NDArrayIndex.all(), NDArrayIndex.interval(skipLeadingOutputs, out.size(1)));
+            }
+            if (top1 == null) {
+                top1 = new Evaluation(java.util.stream.IntStream.range(0, (int) classes).mapToObj(String::valueOf)
+                        .toList(), 5);
+            }
+            top1.eval(labels, out);
+            examples += out.size(0);
+            for (long i = 0; i < out.size(0); i++) {
+                progress.step();
+            }
+        }
+        progress.finish();
+        if (top1 == null) {
+            throw new IllegalArgumentException("the data iterator is empty: nothing to evaluate");
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+        long correct1 = top1.truePositives().values().stream().mapToLong(Integer::longValue).sum();
+        return new ClassificationResult(examples, correct1, top1.getTopNCorrectCount(), forwardNanos / 1e9, total);
+    }
+
+    /** @return the model's single output for a batch, in inference mode */
+    public static INDArray output(Model model, INDArray features) {
+        if (model instanceof ComputationGraph cg) {
+            if (cg.getNumOutputArrays() != 1) {
+                throw new IllegalArgumentException("the graph has " + cg.getNumOutputArrays()
+                        + " outputs; a classifier evaluation needs exactly one");
+            }
+            return cg.outputSingle(false, features);
+        }
+        if (model instanceof MultiLayerNetwork mln) {
+            return mln.output(features, false);
+        }
+        throw new IllegalArgumentException("unsupported model type " + model.getClass().getName());
+    }
+}

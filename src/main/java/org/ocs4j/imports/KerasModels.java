@@ -1,0 +1,51 @@
+package org.ocs4j.imports;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Keras HDF5 models (architecture and weights in one {@code .h5}) through DL4J's {@link KerasModelImport}: a
+ * functional model becomes a ComputationGraph, a Sequential one a MultiLayerNetwork. Keras models are channels-last,
+ * so their convolutions stay NHWC and their input is {@code [N, H, W, C]}.
+ */
+public final class KerasModels {
+
+    private KerasModels() {
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the file and DL4J's reason when it cannot be imported
+     */
+    public static Model load(Path h5) {
+        if (!Files.isRegularFile(h5)) {
+            throw new IllegalArgumentException("Keras model " + h5 + " does not exist");
+        }
+        String file = h5.toAbsolutePath().toString();
+        try {
+            return KerasModelImport.importKerasModelAndWeights(file, false);
+        } catch (Exception functional) {
+            try {
+                return KerasModelImport.importKerasSequentialModelAndWeights(file, false);
+            } catch (Exception sequential) {
+                IllegalArgumentException e = new IllegalArgumentException("Keras model " + h5 + " could not be"
+                        + " imported: as a functional model: " + functional.getMessage() + "; as a Sequential model: "
+                        + sequential.getMessage(), functional);
+                e.addSuppressed(sequential);
+                throw e;
+            }
+        }
+    }
+
+    /** @return true when the file starts with the HDF5 signature */
+    public static boolean isHdf5(Path file) {
+        byte[] signature = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(8), signature);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+}
