@@ -35,12 +35,13 @@ public final class ChannelTracer {
         InputPreProcessor pre = consumer.preProcessor();
         if (pre == null) {
             features = 1;
-        } else if (pre instanceof CnnToFeedForwardPreProcessor flat && flat.getFormat() == CNN2DFormat.NCHW) {
-            features = flat.getInputHeight() * flat.getInputWidth();
+        } else if (pre instanceof CnnToFeedForwardPreProcessor flat && (flat.getFormat() == CNN2DFormat.NCHW
+                || flat.getInputHeight() * flat.getInputWidth() == 1)) {
+            features = flat.getInputHeight() * flat.getInputWidth(); // NHWC keeps channels contiguous only at 1×1
         } else {
             features = 1;
             flattenProblem = "the input preprocessor " + pre.getClass().getSimpleName() + " of " + consumer.describe()
-                    + " does not keep channels contiguous (only an NCHW CnnToFeedForwardPreProcessor is supported)";
+                    + " does not keep channels contiguous (only an NCHW CnnToFeedForwardPreProcessor, or an NHWC one over a 1×1 map, is supported)";
         }
         if (flattenProblem != null) {
             return blocked(consumer, List.of(), consumer, features, flattenProblem);

@@ -64,10 +64,10 @@ public final class NetworkGraph {
      */
     public static NetworkGraph of(Model model, InputType... inputTypes) {
         if (model instanceof MultiLayerNetwork mln) {
-            return ofMultiLayer(mln, inputTypes);
+            return ofMultiLayer(mln, inLayout(mln, inputTypes));
         }
         if (model instanceof ComputationGraph cg) {
-            return ofGraph(cg, inputTypes);
+            return ofGraph(cg, inLayout(cg, inputTypes));
         }
         throw new IllegalArgumentException("ocs4j works on MultiLayerNetwork and ComputationGraph models, not "
                 + (model == null ? "null" : model.getClass().getName()));
@@ -98,6 +98,35 @@ public final class NetworkGraph {
             }
         }
         return new NetworkGraph(mln, nodes, List.of(previous), types);
+    }
+
+    /**
+     * Image input types in the model's layout: a channels-last model (a Keras import) gets NHWC types for the same
+     * channels, height and width, so callers describe shapes one way for every model.
+     */
+    private static InputType[] inLayout(Model model, InputType[] types) {
+        org.deeplearning4j.nn.conf.CNN2DFormat format = null;
+        List<Layer> layers = model instanceof MultiLayerNetwork mln
+                ? mln.getLayerWiseConfigurations().getConfs().stream().map(c -> c.getLayer()).toList()
+                : ((ComputationGraph) model).getConfiguration().getVertices().values().stream()
+                        .filter(v -> v instanceof LayerVertex).map(v -> ((LayerVertex) v).getLayerConf().getLayer())
+                        .toList();
+        for (Layer l : layers) {
+            if (l instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
+                format = c.getCnn2dDataFormat();
+                break;
+            }
+        }
+        if (format != org.deeplearning4j.nn.conf.CNN2DFormat.NHWC) {
+            return types;
+        }
+        InputType[] adapted = types.clone();
+        for (int i = 0; i < adapted.length; i++) {
+            if (adapted[i] instanceof InputType.InputTypeConvolutional c) {
+                adapted[i] = InputType.convolutional(c.getHeight(), c.getWidth(), c.getChannels(), format);
+            }
+        }
+        return adapted;
     }
 
     private static NetworkGraph ofGraph(ComputationGraph cg, InputType... inputTypes) {

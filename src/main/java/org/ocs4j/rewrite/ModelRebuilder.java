@@ -5,7 +5,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -119,6 +121,15 @@ final class ModelRebuilder {
         String consumer = s.consumer().name();
         String source = s.consumer().inputs().get(0);
         int[] origin = s.split().plan().origin();
+        if (s.consumer().layer() instanceof ConvolutionLayer conv && conv.getCnn2dDataFormat() == CNN2DFormat.NHWC) {
+            // DL4J's SubsetVertex slices NCHW only: one ocs4j vertex gathers the channels on the last axis.
+            String name = Networks.freshName(conf, consumer + "-ocs-dup");
+            conf.getVertices().put(name, new ChannelDuplicationVertex(origin, true));
+            conf.getVertexInputs().put(name, new ArrayList<>(List.of(source)));
+            conf.getVertexInputs().put(consumer, new ArrayList<>(List.of(name)));
+            mergeVertices.put(consumer, name);
+            return;
+        }
         List<String> mergeInputs = new ArrayList<>();
         mergeInputs.add(source);
         for (int i = 0; i < origin.length; i++) {

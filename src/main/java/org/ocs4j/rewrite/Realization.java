@@ -4,6 +4,9 @@ package org.ocs4j.rewrite;
 public enum Realization {
     /** The producer layer (and the per-channel layers after it) emits duplicated output channels. */
     WIDENED_PRODUCER,
-    /** A {@code SubsetVertex} per duplicated channel and a {@code MergeVertex} are inserted before the layer. */
+    /**
+     * Vertices inserted before the layer emit the duplicates: stock DL4J (a {@code SubsetVertex} per duplicated channel
+     * and a {@code MergeVertex}) for NCHW and feed-forward input, one {@link ChannelDuplicationVertex} for NHWC.
+     */
     DUPLICATION_VERTEX
 }

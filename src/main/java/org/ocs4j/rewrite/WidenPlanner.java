@@ -1,7 +1,5 @@
 package org.ocs4j.rewrite;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.graph.ChannelPath;
 import org.ocs4j.graph.ChannelTracer;
@@ -244,10 +242,6 @@ final class WidenPlanner {
         if (!graph.isComputationGraph()) {
             return widenProblem + "; a MultiLayerNetwork has no way to duplicate them (convert it with"
                     + " toComputationGraph() to get a duplication vertex, or exclude the layer)";
-        }
-        if (node.layer() instanceof ConvolutionLayer conv && conv.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            return widenProblem + "; a duplication vertex needs NCHW activations but the layer is "
-                    + conv.getCnn2dDataFormat() + " (exclude the layer)";
         }
         return null;
     }
