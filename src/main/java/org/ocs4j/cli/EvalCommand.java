@@ -3,21 +3,14 @@ package org.ocs4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.ocs4j.data.FashionMnist;
-import org.ocs4j.data.ImageFolders;
-import org.ocs4j.data.ImagePreprocessing;
-import org.ocs4j.data.LabelledImages;
-import org.ocs4j.data.Normalization;
 import org.ocs4j.eval.ClassificationResult;
 import org.ocs4j.eval.ClassifierEvaluator;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
 import org.ocs4j.io.ModelFiles;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,33 +30,12 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "model file")
     Path model;
 
-    @Option(names = "--data", required = true, description = "image folder, or fashion-mnist")
-    String data;
-
-    @Option(names = "--ground-truth", description = "ImageNet val.txt for a flat folder (default: found beside it)")
-    Path groundTruth;
-
-    @Option(names = "--synsets", description = "ImageNet synset_words.txt for synset folders (default: found beside it)")
-    Path synsets;
-
-    @Option(names = "--resize", defaultValue = "direct",
-            description = "direct (resize to the input size) or crop (shorter side to size/0.875, then center crop);"
-                    + " default direct")
-    String resize;
-
-    @Option(names = "--normalization", description = "none|unit|tf|torch|caffe (default tf for a .pb model;"
-            + " required otherwise for images)")
-    String normalization;
-
-    @Option(names = "--size", description = "input height,width (default: from the model)")
-    String size;
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--skip-outputs", description = "leading outputs that are not classes (default: 1 when the model"
             + " has one output more than the data has classes, i.e. a background class, else 0)")
     Integer skipOutputs;
-
-    @Option(names = "--limit", description = "evaluate only the first N images")
-    Integer limit;
 
     @Option(names = "--batch", defaultValue = "32", description = "batch size (default 32)")
     int batch;
@@ -76,33 +48,15 @@ final class EvalCommand implements Callable<Integer> {
         if (report != null) {
             ModelFiles.requireNotInput(report, model);
         }
-        Model net = ModelFiles.load(model);
-        DataSetIterator it;
-        long count;
-        int classes;
-        String described;
-        if (data.equals("fashion-mnist")) {
-            org.nd4j.linalg.dataset.DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
-            if (limit != null) {
-                test = (org.nd4j.linalg.dataset.DataSet) test.getRange(0, Math.min(limit, test.numExamples()));
-            }
-            it = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(test.asList(), batch);
-            count = test.numExamples();
-            classes = 10;
-            described = "Fashion-MNIST test (" + FashionMnist.DEBIAN_DIR + "), x/255";
-        } else {
-            LabelledImages images = ImageFolders.open(Path.of(data), groundTruth, synsets);
-            if (limit != null) {
-                images = images.first(limit);
-            }
-            ImagePreprocessing pre = preprocessing(net);
-            it = images.iterator(pre, batch);
-            count = images.size();
-            classes = images.numClasses();
-            described = images.description() + "; " + pre.describe();
+        if (!data.given()) {
+            throw new IllegalArgumentException("--data is required: an image folder or fashion-mnist");
         }
-        int skip = skipOutputs != null ? skipOutputs : skipFor(net, classes);
-        ClassificationResult r = ClassifierEvaluator.evaluate(net, it, skip, count, ConsoleProgress.forConsole());
+        Model net = ModelFiles.load(model);
+        DataOptions.Opened opened = data.open(net, model, batch);
+        String described = opened.description();
+        int skip = skipOutputs != null ? skipOutputs : skipFor(net, opened.classes());
+        ClassificationResult r = ClassifierEvaluator.evaluate(net, opened.iterator(), skip, opened.examples(),
+                ConsoleProgress.forConsole());
         System.out.printf(Locale.ROOT, "%s on %s%s: %s%n", model.getFileName(), described,
                 skip > 0 ? " (first " + skip + " output skipped)" : "", r);
         if (report != null) {
@@ -117,72 +71,12 @@ final class EvalCommand implements Callable<Integer> {
             json.put("top5Correct", r.top5Correct());
             json.put("imagesPerSecond", r.imagesPerSecond());
             json.put("forwardImagesPerSecond", r.forwardImagesPerSecond());
-            json.put("provenance", Provenance.capture("ocs4j eval " + model + " --data " + data,
+            json.put("provenance", Provenance.capture("ocs4j eval " + model + " --data " + data.data,
                     ModelFiles.sha256(model), 0, described + ", batch " + batch));
             ModelFiles.writeString(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(json));
         }
         return 0;
-    }
-
-    private ImagePreprocessing preprocessing(Model net) {
-        int[] hw = inputSize(net);
-        Normalization norm;
-        if (normalization != null) {
-            try {
-                norm = Normalization.valueOf(normalization.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown --normalization \"" + normalization
-                        + "\"; choose none, unit, tf, torch or caffe");
-            }
-        } else if (model.getFileName().toString().endsWith(".pb")) {
-            norm = Normalization.TF;
-        } else {
-            throw new IllegalArgumentException("--normalization is required for " + model.getFileName()
-                    + ": the model's expected input scaling is not recorded in it (none, unit, tf, torch or caffe)");
-        }
-        ImagePreprocessing pre = switch (resize) {
-            case "direct" -> ImagePreprocessing.resize(hw[0], hw[1], norm);
-            case "crop" -> {
-                if (hw[0] != hw[1]) {
-                    throw new IllegalArgumentException("--resize crop needs a square input, the model takes "
-                            + hw[0] + "×" + hw[1]);
-                }
-                yield ImagePreprocessing.resizeAndCenterCrop(hw[0], norm);
-            }
-            default -> throw new IllegalArgumentException("unknown --resize \"" + resize + "\"; choose direct or crop");
-        };
-        return pre.withLayout(channelsLast(net) ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
-    }
-
-    private int[] inputSize(Model net) {
-        if (size != null) {
-            String[] parts = size.split(",");
-            try {
-                int h = Integer.parseInt(parts[0].trim());
-                return new int[]{h, parts.length > 1 ? Integer.parseInt(parts[1].trim()) : h};
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--size \"" + size + "\" is not HEIGHT,WIDTH");
-            }
-        }
-        var stored = ModelFiles.inputShape(model);
-        if (stored.isPresent() && stored.get().dims().length == 3) {
-            return new int[]{(int) stored.get().dims()[1], (int) stored.get().dims()[2]};
-        }
-        if (model.getFileName().toString().endsWith(".pb")) {
-            return org.ocs4j.imports.TfMobileNetV1.inputSize(model);
-        }
-        throw new IllegalArgumentException(model.getFileName() + " does not record its input size: give --size H,W");
-    }
-
-    private static boolean channelsLast(Model net) {
-        NetworkGraph graph = NetworkGraph.of(net);
-        for (Node n : graph.nodes()) {
-            if (n.layer() instanceof ConvolutionLayer c) {
-                return c.getCnn2dDataFormat() == CNN2DFormat.NHWC;
-            }
-        }
-        return false;
     }
 
     private static int skipFor(Model net, int classes) {

@@ -16,6 +16,7 @@ import org.ocs4j.quant.QuantizeSettings;
 import org.ocs4j.quant.QuantizedLayer;
 import org.ocs4j.rewrite.LayerPolicy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -65,8 +66,12 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--reference-compatible", description = "the reference code's quirks (see OCS-SPEC)")
     boolean referenceCompatible;
 
-    @Option(names = "--calibration", description = "float .npy of calibration inputs, batch first")
+    @Option(names = "--calibration", description = "float .npy of calibration inputs, batch first (or use --data)")
     Path calibration;
+
+    /** Calibration images instead of a .npy: the first --calibration-batches batches of --data. */
+    @Mixin
+    DataOptions data;
 
     @Option(names = "--calibration-cache", description = "calibration statistics JSON: reused when it exists"
             + " (refused if made for another model), written after calibrating when it does not")
@@ -107,19 +112,28 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("batch size " + batchSize + " must be at least 1");
         }
         Model original = ModelFiles.load(model);
-        ListDataSetIterator<DataSet> data = null;
-        if (calibration != null) {
+        org.nd4j.linalg.dataset.api.iterator.DataSetIterator calibrationData = null;
+        String calibrationDescription = null;
+        if (calibration != null && data.given()) {
+            throw new IllegalArgumentException("give calibration inputs once: --calibration FILE.npy or --data");
+        }
+        if (data.given()) {
+            DataOptions.Opened opened = data.open(original, model, batchSize);
+            calibrationData = opened.iterator();
+            calibrationDescription = opened.description();
+        } else if (calibration != null) {
             INDArray inputs = NpyFiles.readFloating(calibration).castTo(original.params().dataType());
             if (inputs.size(0) == 0) {
                 throw new IllegalArgumentException("calibration file " + calibration + " holds no examples");
             }
             DataSet all = new DataSet(inputs, Nd4j.zeros(inputs.dataType(), inputs.size(0), 1));
-            data = new ListDataSetIterator<>(all.batchBy(batchSize), 1);
+            calibrationData = new ListDataSetIterator<>(all.batchBy(batchSize), 1);
         } else if (activationBits != 0 && (calibrationCache == null || !java.nio.file.Files.exists(calibrationCache))) {
             throw new IllegalArgumentException("--activation-bits " + activationBits
-                    + " needs --calibration inputs or an existing --calibration-cache (or use --activation-bits 0)");
+                    + " needs --calibration inputs, --data images or an existing --calibration-cache"
+                    + " (or use --activation-bits 0)");
         }
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(original, settings, data, calibrationCache,
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(original, settings, calibrationData, calibrationCache,
                 ConsoleProgress.forConsole());
 
         List<QuantizedLayer> worstFirst = new ArrayList<>(q.layers());
@@ -149,6 +163,10 @@ final class QuantizeCommand implements Callable<Integer> {
             if (calibration != null) {
                 cal.put("file", calibration.toString());
                 cal.put("sha256", ModelFiles.sha256(calibration));
+                cal.put("batchSize", batchSize);
+            }
+            if (calibrationDescription != null) {
+                cal.put("data", calibrationDescription);
                 cal.put("batchSize", batchSize);
             }
             cal.put("batches", calibrationBatches);

@@ -1,0 +1,141 @@
+package org.ocs4j.cli;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.data.FashionMnist;
+import org.ocs4j.data.ImageFolders;
+import org.ocs4j.data.ImagePreprocessing;
+import org.ocs4j.data.LabelledImages;
+import org.ocs4j.data.Normalization;
+import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Node;
+import org.ocs4j.imports.TfMobileNetV1;
+import org.ocs4j.io.ModelFiles;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The labelled-data options shared by commands that read images ({@code eval}, {@code quantize}): where the data is,
+ * and how images become the model's input (geometry, normalization; layout and size from the model when it says).
+ */
+final class DataOptions {
+
+    @Option(names = "--data", description = "CIFAR-10 class-folder root, ImageNet validation folder (flat with val.txt,"
+            + " or synset folders), or fashion-mnist (Debian package)")
+    String data;
+
+    @Option(names = "--ground-truth", description = "ImageNet val.txt for a flat folder (default: found beside it)")
+    Path groundTruth;
+
+    @Option(names = "--synsets", description = "ImageNet synset_words.txt for synset folders (default: found beside it)")
+    Path synsets;
+
+    @Option(names = "--resize", defaultValue = "direct",
+            description = "direct (resize to the input size) or crop (shorter side to size/0.875, then center crop);"
+                    + " default direct")
+    String resize;
+
+    @Option(names = "--normalization", description = "none|unit|tf|torch|caffe (default tf for a .pb model;"
+            + " required otherwise for images)")
+    String normalization;
+
+    @Option(names = "--size", description = "input height,width (default: from the model)")
+    String size;
+
+    @Option(names = "--limit", description = "use only the first N examples")
+    Integer limit;
+
+    /** Labelled batches, how many examples, how many classes, and a description for reports. */
+    record Opened(DataSetIterator iterator, long examples, int classes, String description) {
+    }
+
+    boolean given() {
+        return data != null;
+    }
+
+    Opened open(Model net, Path modelFile, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch size " + batch + " must be at least 1");
+        }
+        if (data.equals("fashion-mnist")) {
+            DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
+            if (limit != null) {
+                test = (DataSet) test.getRange(0, Math.min(limit, test.numExamples()));
+            }
+            return new Opened(new ListDataSetIterator<>(test.asList(), batch), test.numExamples(), 10,
+                    "Fashion-MNIST test (" + FashionMnist.DEBIAN_DIR + "), x/255");
+        }
+        LabelledImages images = ImageFolders.open(Path.of(data), groundTruth, synsets);
+        if (limit != null) {
+            images = images.first(limit);
+        }
+        ImagePreprocessing pre = preprocessing(net, modelFile);
+        return new Opened(images.iterator(pre, batch), images.size(), images.numClasses(),
+                images.description() + "; " + pre.describe());
+    }
+
+    private ImagePreprocessing preprocessing(Model net, Path modelFile) {
+        int[] hw = inputSize(modelFile);
+        Normalization norm;
+        if (normalization != null) {
+            try {
+                norm = Normalization.valueOf(normalization.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown --normalization \"" + normalization
+                        + "\"; choose none, unit, tf, torch or caffe");
+            }
+        } else if (modelFile.getFileName().toString().endsWith(".pb")) {
+            norm = Normalization.TF;
+        } else {
+            throw new IllegalArgumentException("--normalization is required for " + modelFile.getFileName()
+                    + ": the model's expected input scaling is not recorded in it (none, unit, tf, torch or caffe)");
+        }
+        ImagePreprocessing pre = switch (resize) {
+            case "direct" -> ImagePreprocessing.resize(hw[0], hw[1], norm);
+            case "crop" -> {
+                if (hw[0] != hw[1]) {
+                    throw new IllegalArgumentException("--resize crop needs a square input, the model takes "
+                            + hw[0] + "×" + hw[1]);
+                }
+                yield ImagePreprocessing.resizeAndCenterCrop(hw[0], norm);
+            }
+            default -> throw new IllegalArgumentException("unknown --resize \"" + resize + "\"; choose direct or crop");
+        };
+        return pre.withLayout(channelsLast(net) ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
+    }
+
+    private int[] inputSize(Path modelFile) {
+        if (size != null) {
+            String[] parts = size.split(",");
+            try {
+                int h = Integer.parseInt(parts[0].trim());
+                return new int[]{h, parts.length > 1 ? Integer.parseInt(parts[1].trim()) : h};
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--size \"" + size + "\" is not HEIGHT,WIDTH");
+            }
+        }
+        var stored = ModelFiles.inputShape(modelFile);
+        if (stored.isPresent() && stored.get().dims().length == 3) {
+            return new int[]{(int) stored.get().dims()[1], (int) stored.get().dims()[2]};
+        }
+        if (modelFile.getFileName().toString().endsWith(".pb")) {
+            return TfMobileNetV1.inputSize(modelFile);
+        }
+        throw new IllegalArgumentException(modelFile.getFileName() + " does not record its input size: give --size H,W");
+    }
+
+    private static boolean channelsLast(Model net) {
+        for (Node n : NetworkGraph.of(net).nodes()) {
+            if (n.layer() instanceof ConvolutionLayer c) {
+                return c.getCnn2dDataFormat() == CNN2DFormat.NHWC;
+            }
+        }
+        return false;
+    }
+}

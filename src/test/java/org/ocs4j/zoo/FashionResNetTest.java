@@ -1,0 +1,61 @@
+package org.ocs4j.zoo;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.ocs4j.Ocs;
+import org.ocs4j.OcsResult;
+import org.ocs4j.data.FashionMnist;
+import org.ocs4j.io.ModelFiles;
+import org.ocs4j.rewrite.IdentityCheck;
+import org.ocs4j.rewrite.Realization;
+import org.ocs4j.testing.SharedData;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The committed ComputationGraph reference model {@code models/fashion-mnist-resnet.zip} (made by
+ * {@code bin/ocs4j train fashion-mnist-resnet --seed 42 --out models/fashion-mnist-resnet.zip}): its accuracy on the
+ * 10,000 test images, and OCS widening through its residual adds on real images.
+ */
+class FashionResNetTest {
+
+    private static ComputationGraph net;
+    private static DataSet test;
+
+    @BeforeAll
+    static void load() {
+        SharedData.fashionMnist();
+        net = (ComputationGraph) ModelFiles.load(Path.of("models/fashion-mnist-resnet.zip"));
+        test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
+    }
+
+    @Test
+    void reachesNinetyOnePercentOnTheTestSet() {
+        double accuracy = ReferenceModels.accuracy(net, test);
+        System.out.printf("fashion-mnist-resnet test accuracy %.4f on %d images%n", accuracy, test.numExamples());
+        assertEquals(10_000, test.numExamples());
+        assertTrue(accuracy >= 0.91, "test accuracy " + accuracy);
+    }
+
+    @Test
+    void wideningThroughResidualAddsKeepsTheOutputs() {
+        OcsResult<ComputationGraph> r = Ocs.split(net).expandRatio(0.05).inputShape(1, 28, 28).apply();
+        assertTrue(r.report().layers().stream().anyMatch(l -> l.realization() == Realization.DUPLICATION_VERTEX),
+                "readers of the residual stream: " + r.report());
+        assertTrue(r.report().layers().stream().anyMatch(l -> l.realization() == Realization.WIDENED_PRODUCER),
+                r.report().toString());
+        INDArray x = ((DataSet) test.getRange(0, 256)).getFeatures();
+        IdentityCheck check = IdentityCheck.run(net, r.model(), x);
+        System.out.printf("fashion-mnist-resnet widened (r = 0.05, %d layers): max |Δ logit| %.3g of %.3g%n",
+                r.report().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
+        assertTrue(check.passes(1e-5), check.toString());
+        assertEquals(ReferenceModels.accuracy(net, test), ReferenceModels.accuracy(r.model(), test), 1e-4,
+                "same predictions on the test set (at most one image may flip on a float tie)");
+    }
+}
