@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 /** {@code ocs4j zoo NAME --out FILE}: writes a DL4J zoo model with seeded random weights. */
 @Command(name = "zoo", mixinStandardHelpOptions = true,
         description = "Write a DL4J zoo model (resnet50, vgg16, lenet) with seeded random weights and calibrated"
-                + " batch-norm statistics, so ocs4j can be tried without downloads.")
+                + " batch-norm statistics, so ocs4j can be tried without downloads; --pretrained downloads DL4J's"
+                + " trained weights instead (network needed).")
 final class ZooCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "model name: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
@@ -25,12 +26,16 @@ final class ZooCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "12345", description = "weight seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--pretrained", description = "DL4J's pretrained weights (downloaded on first use) instead of"
+            + " random ones")
+    boolean pretrained;
+
     @Override
     public Integer call() throws Exception {
-        Model model = ZooModels.create(name, seed);
+        Model model = pretrained ? ZooModels.pretrained(name) : ZooModels.create(name, seed);
         ModelFiles.save(model, out, ZooModels.inputShape(name));
-        System.out.printf("wrote %s: %s, %,d parameters, input %s, seed %d%n", out, name, model.numParams(),
-                ZooModels.inputShape(name), seed);
+        System.out.printf("wrote %s: %s, %,d parameters, input %s, %s%n", out, name, model.numParams(),
+                ZooModels.inputShape(name), pretrained ? "pretrained weights" : "seed " + seed);
         return 0;
     }
 
