@@ -83,6 +83,10 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "calibration batch size (default 32)")
     int batchSize;
 
+    @Option(names = "--activation-expand-ratio", defaultValue = "0", description = "activation OCS: fraction of each"
+            + " quantized layer's input channels to split by calibrated max|a|, in [0, 1] (needs calibration data)")
+    double activationExpandRatio;
+
     @Option(names = "--out", required = true, description = "simulated model zip to write")
     Path out;
 
@@ -133,13 +137,34 @@ final class QuantizeCommand implements Callable<Integer> {
                     + " needs --calibration inputs, --data images or an existing --calibration-cache"
                     + " (or use --activation-bits 0)");
         }
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(original, settings, calibrationData, calibrationCache,
+        Model toQuantize = original;
+        org.ocs4j.rewrite.ModelWidener.Widened activationOcs = null;
+        if (activationExpandRatio != 0) {
+            if (calibrationData == null) {
+                throw new IllegalArgumentException("--activation-expand-ratio needs calibration inputs"
+                        + " (--calibration FILE.npy or --data)");
+            }
+            if (calibrationCache != null) {
+                throw new IllegalArgumentException("--activation-expand-ratio changes the network, so a calibration"
+                        + " cache of the original model does not apply: drop --calibration-cache");
+            }
+            activationOcs = org.ocs4j.quant.ActivationOcs.apply(original, activationExpandRatio,
+                    LayerPolicy.named(policy), calibrationData, calibrationBatches, ConsoleProgress.forConsole());
+            toQuantize = activationOcs.model();
+        }
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(toQuantize, settings, calibrationData, calibrationCache,
                 ConsoleProgress.forConsole());
 
         List<QuantizedLayer> worstFirst = new ArrayList<>(q.layers());
         worstFirst.sort(Comparator.comparingDouble(QuantizedLayer::weightSqnrDb));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", settings.toString());
+        if (activationOcs != null) {
+            json.put("activationOcs", Map.of("expandRatio", activationExpandRatio,
+                    "splitLayers", activationOcs.report().layers().size(),
+                    "skippedLayers", activationOcs.report().skipped().size(),
+                    "extraWeights", activationOcs.report().extraWeights()));
+        }
         if (q.widen() != null) {
             json.put("ocs", Map.of("splitLayers", q.widen().layers().size(), "extraWeights", q.widen().extraWeights()));
         }

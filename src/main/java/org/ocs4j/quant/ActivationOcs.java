@@ -62,7 +62,10 @@ public final class ActivationOcs {
             for (Node n : layers) {
                 String input = n.inputs().get(0);
                 INDArray a = acts.get(input);
-                int[] dims = a.rank() == 2 ? new int[] {0} : a.rank() == 3 ? new int[] {0, 2} : new int[] {0, 2, 3};
+                boolean channelsLast = n.layer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c
+                        && c.getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+                int[] dims = a.rank() == 2 ? new int[] {0} : a.rank() == 3 ? new int[] {0, 2}
+                        : channelsLast ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
                 double[] m = a.amax(dims).toDoubleVector();
                 for (double v : m) {
                     if (!Double.isFinite(v)) {

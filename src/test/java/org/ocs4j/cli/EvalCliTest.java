@@ -70,6 +70,15 @@ class EvalCliTest {
         CliTest.Run e = CliTest.run("eval", out.toString(), "--data", "fashion-mnist", "--limit", "1000");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("/1000)"), e.out());
+        Path aocs = dir.resolve("aocs.zip");
+        Path aocsReport = dir.resolve("aocs.json");
+        CliTest.Run a = CliTest.run("quantize", "models/fashion-mnist-mln.zip", "--weight-bits", "8",
+                "--activation-bits", "6", "--clip", "mse", "--activation-expand-ratio", "0.05", "--data",
+                "fashion-mnist", "--calibration-batches", "2", "--out", aocs.toString(), "--report",
+                aocsReport.toString());
+        assertEquals(0, a.code(), a.err());
+        JsonNode split = new ObjectMapper().readTree(aocsReport.toFile()).get("activationOcs");
+        assertTrue(split.get("splitLayers").asInt() > 0, split.toString());
         CliTest.Run both = CliTest.run("quantize", "models/fashion-mnist-mln.zip", "--weight-bits", "8",
                 "--data", "fashion-mnist", "--calibration", "x.npy", "--out", dir.resolve("y.zip").toString(),
                 "--report", dir.resolve("y.json").toString());
