@@ -1,0 +1,80 @@
+package org.ocs4j.eval;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.ocs4j.progress.Progress;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Perplexity on models whose answer is known in closed form, and invariance to the window length. */
+class PerplexityEvaluatorTest {
+
+    static MultiLayerNetwork lm(int vocabulary, long seed) {
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).list()
+                .layer(new EmbeddingSequenceLayer.Builder().nIn(vocabulary).nOut(8).outputDataFormat(RNNFormat.NCW).build())
+                .layer(new LSTM.Builder().nIn(8).nOut(8).activation(Activation.TANH).build())
+                .layer(new RnnOutputLayer.Builder(new LossSparseMCXENT()).nIn(8).nOut(vocabulary)
+                        .activation(Activation.SOFTMAX).dataFormat(RNNFormat.NCW).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    @Test
+    void unigramModelGivesTheUnigramPerplexity() {
+        int v = 6;
+        MultiLayerNetwork net = lm(v, 1);
+        // Zero output weights: the softmax sees only the bias, i.e. a fixed unigram distribution.
+        double[] logits = {0.5, -1.0, 2.0, 0.0, 1.0, -0.5};
+        net.getLayer(2).setParam("W", Nd4j.zeros(net.getLayer(2).getParam("W").shape()));
+        net.getLayer(2).setParam("b", Nd4j.createFromArray(logits).castTo(net.params().dataType()).reshape(1, v));
+        int[] tokens = new Random(3).ints(500, 0, v).toArray();
+        double z = 0;
+        for (double l : logits) z += Math.exp(l);
+        double nll = 0;
+        for (int t : tokens) nll -= logits[t] - Math.log(z);
+        double expected = Math.exp(nll / tokens.length);
+        PerplexityResult r = PerplexityEvaluator.evaluate(net, tokens, 0, 35, Progress.NONE);
+        System.out.println("unigram: " + r + ", expected " + expected);
+        assertEquals(500, r.tokens(), "every token predicted");
+        assertEquals(expected, r.perplexity(), 1e-4 * expected);
+    }
+
+    @Test
+    void carriedStateMakesTheWindowLengthIrrelevant() {
+        MultiLayerNetwork net = lm(11, 5);
+        int[] tokens = new Random(9).ints(300, 0, 11).toArray();
+        double a = PerplexityEvaluator.evaluate(net, tokens, 0, 7, Progress.NONE).perplexity();
+        double b = PerplexityEvaluator.evaluate(net, tokens, 0, 300, Progress.NONE).perplexity();
+        assertEquals(b, a, 1e-5 * b);
+        assertTrue(a > 1 && a < 100, "random model near uniform: " + a);
+    }
+
+    @Test
+    void badInputIsNamed() {
+        MultiLayerNetwork net = lm(5, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PerplexityEvaluator.evaluate(net, new int[]{1, 7}, 0, 5, Progress.NONE));
+        assertTrue(e.getMessage().contains("token id 7"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PerplexityEvaluator.evaluate(net, new int[0], 0, 5, Progress.NONE));
+        assertTrue(e.getMessage().contains("empty"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> PerplexityEvaluator.evaluate(net, new int[]{1, 2}, 0, 0, Progress.NONE));
+        assertTrue(e.getMessage().contains("sequence length 0"), e.getMessage());
+    }
+}
