@@ -17,14 +17,16 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a reference model reproducibly (seeded) on Fashion-MNIST: fashion-mnist-mln, a small"
                 + " VGG-style MultiLayerNetwork with batch norm, or fashion-mnist-resnet, a small ResNet"
-                + " ComputationGraph with residual adds. Prints the test accuracy.")
+                + " ComputationGraph with residual adds; or on PTB: ptb-lstm, a 2 × 256 LSTM language model (slow on"
+                + " stock DL4J: about 80 min per epoch on 2 cores). Prints the test accuracy or perplexity.")
 final class TrainCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "fashion-mnist-mln or fashion-mnist-resnet")
+    @Parameters(index = "0", description = "fashion-mnist-mln, fashion-mnist-resnet or ptb-lstm")
     String name;
 
-    @Option(names = "--data", description = "folder of the four Fashion-MNIST *-ubyte.gz files (default: Debian's)")
-    Path data = FashionMnist.DEBIAN_DIR;
+    @Option(names = "--data", description = "folder of the four Fashion-MNIST *-ubyte.gz files (default: Debian's),"
+            + " or of ptb.{train,valid,test}.txt for ptb-lstm")
+    Path data;
 
     @Option(names = "--epochs", description = "passes over the training set (default 5 for the MLN, 6 for the ResNet)")
     Integer epochs;
@@ -37,9 +39,15 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name.equals("ptb-lstm")) {
+            return trainLanguageModel();
+        }
         if (!name.equals("fashion-mnist-mln") && !name.equals("fashion-mnist-resnet")) {
             throw new IllegalArgumentException("unknown reference model \"" + name
-                    + "\"; choose fashion-mnist-mln or fashion-mnist-resnet");
+                    + "\"; choose fashion-mnist-mln, fashion-mnist-resnet or ptb-lstm");
+        }
+        if (data == null) {
+            data = FashionMnist.DEBIAN_DIR;
         }
         if (epochs == null) {
             epochs = name.equals("fashion-mnist-mln") ? 5 : 6;
@@ -55,6 +63,31 @@ final class TrainCommand implements Callable<Integer> {
         double accuracy = ReferenceModels.accuracy(net, test);
         System.out.printf("%s: %d epochs in %.0f s, seed %d; test accuracy %.4f on %d images; wrote %s%n", name,
                 epochs, seconds, seed, accuracy, test.numExamples(), out);
+        return 0;
+    }
+
+    private int trainLanguageModel() throws Exception {
+        if (data == null) {
+            throw new IllegalArgumentException("ptb-lstm needs --data: the folder of ptb.train.txt, ptb.valid.txt and"
+                    + " ptb.test.txt (e.g. ../shared/datasets/ptb)");
+        }
+        if (epochs == null) {
+            epochs = 6;
+        }
+        org.ocs4j.data.WordCorpus corpus = org.ocs4j.data.WordCorpus.ptb(data);
+        System.out.println(corpus);
+        int eos = corpus.id(org.ocs4j.data.WordCorpus.EOS);
+        long start = System.nanoTime();
+        var net = ReferenceModels.trainLanguageModel(ReferenceModels.lstmLanguageModel(corpus.vocabularySize(), seed),
+                corpus.tokens("train"), epochs, ConsoleProgress.forConsole(), epoch -> { });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        ModelFiles.save(net, out, null);
+        var valid = org.ocs4j.eval.PerplexityEvaluator.evaluate(net, corpus.tokens("valid"), eos, 350,
+                ConsoleProgress.forConsole());
+        var test = org.ocs4j.eval.PerplexityEvaluator.evaluate(net, corpus.tokens("test"), eos, 350,
+                ConsoleProgress.forConsole());
+        System.out.printf("%s: %d epochs in %.0f s, seed %d; valid %s; test %s; wrote %s%n", name, epochs, seconds,
+                seed, valid, test, out);
         return 0;
     }
 }

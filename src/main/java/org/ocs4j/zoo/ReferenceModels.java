@@ -136,6 +136,69 @@ public final class ReferenceModels {
         }
     }
 
+    /** {@link #lstmLanguageModel(int, int, int, long)} with a 128-wide embedding and 2 × 256 LSTM units (PTB). */
+    public static MultiLayerNetwork lstmLanguageModel(int vocabulary, long seed) {
+        return lstmLanguageModel(vocabulary, 128, 256, seed);
+    }
+
+    /**
+     * A word-level LSTM language model: embedding → LSTM → LSTM → softmax over the vocabulary,
+     * dropout 0.25 on the inputs of both LSTMs and of the output layer, Adam 2e-3 with per-parameter-type L2 gradient
+     * clipping at 5, truncated BPTT over 35 steps. Input {@code [N, 1, T]} token ids, output {@code [N, V, T]}
+     * probabilities (NCW); labels are token ids (sparse cross-entropy).
+     */
+    public static MultiLayerNetwork lstmLanguageModel(int vocabulary, int embedding, int units, long seed) {
+        if (vocabulary < 2 || embedding < 1 || units < 1) {
+            throw new IllegalArgumentException("vocabulary " + vocabulary + ", embedding " + embedding + " and units "
+                    + units + " must be at least 2, 1 and 1");
+        }
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).weightInit(WeightInit.XAVIER)
+                .updater(new Adam(2e-3))
+                .gradientNormalization(org.deeplearning4j.nn.conf.GradientNormalization.ClipL2PerParamType)
+                .gradientNormalizationThreshold(5.0).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer.Builder().nIn(vocabulary).nOut(embedding)
+                        .outputDataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(embedding).nOut(units).dropOut(0.75)
+                        .activation(Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.LSTM.Builder().nIn(units).nOut(units).dropOut(0.75)
+                        .activation(Activation.TANH).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.RnnOutputLayer.Builder(
+                        new org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT()).nIn(units).nOut(vocabulary)
+                        .dropOut(0.75).activation(Activation.SOFTMAX)
+                        .dataFormat(org.deeplearning4j.nn.conf.RNNFormat.NCW).build())
+                .backpropType(org.deeplearning4j.nn.conf.BackpropType.TruncatedBPTT).tBPTTLength(35)
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+
+    /**
+     * Trains a language model (from {@link #lstmLanguageModel}) in place on a token stream: 32 parallel rows, fed in chunks of 40 BPTT windows
+     * (recurrent state carried within a chunk, reset between chunks), for {@code epochs} passes.
+     *
+     * @param afterEpoch called with the epoch number (1-based) after each pass, e.g. to print validation perplexity
+     */
+    public static MultiLayerNetwork trainLanguageModel(MultiLayerNetwork net, int[] train, int epochs,
+                                                       Progress progress,
+                                                       java.util.function.IntConsumer afterEpoch) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
+        }
+        org.ocs4j.data.BpttIterator chunks = new org.ocs4j.data.BpttIterator(train, 32, 35 * 40);
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            chunks.reset();
+            progress.start("epoch " + epoch + "/" + epochs, (chunks.predictedTokens() / 32 + 1399) / 1400);
+            while (chunks.hasNext()) {
+                net.fit(chunks.next());
+                progress.step();
+            }
+            progress.finish();
+            afterEpoch.accept(epoch);
+        }
+        return net;
+    }
+
     /** A seeded permutation of the examples (DL4J's DataSet.shuffle refuses 4-D features with 2-D labels). */
     private static DataSet shuffled(DataSet data, long seed) {
         int n = data.numExamples();
