@@ -20,7 +20,8 @@ import java.util.Properties;
  * @param ocs4jVersion  ocs4j's version
  * @param dl4jVersion   the DL4J/ND4J version ocs4j was built against
  * @param javaVersion   the JVM's version and vendor
- * @param backend       the ND4J backend class (CPU or CUDA)
+ * @param backend       the ND4J backend class (CPU or CUDA) and the natives JavaCPP loaded, e.g.
+ *                      {@code linux-x86_64} (generic) or {@code linux-x86_64-onednn-avx2}
  * @param cpu           the processor model
  * @param os            operating system and architecture
  */
@@ -39,8 +40,21 @@ public record Provenance(String timestamp, String command, String modelSha256, l
         return new Provenance(Instant.now().toString(), command, modelSha256, seed, settings,
                 versions.getProperty("ocs4j.version", "unknown"), versions.getProperty("dl4j.version", "unknown"),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
-                Nd4j.getBackend().getClass().getSimpleName(), cpuModel(),
+                Nd4j.getBackend().getClass().getSimpleName() + " (natives " + natives() + ")", cpuModel(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    }
+
+    /** @return the platform folder of the ND4J native library JavaCPP loaded (e.g. {@code linux-x86_64-onednn-avx2}) */
+    static String natives() {
+        Nd4j.getBackend(); // loads the natives if nothing has yet
+        for (java.util.Map.Entry<String, String> e : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("nd4j") && e.getValue() != null) {
+                Path lib = Path.of(e.getValue());
+                return lib.getParent() == null ? e.getValue() : lib.getParent().getFileName().toString();
+            }
+        }
+        return "unknown";
     }
 
     private static String cpuModel() {
