@@ -40,6 +40,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "batch size (default 32)")
     int batch;
 
+    @Option(names = "--fold-batch-norm", description = "fold batch norms into the preceding conv/dense layers before"
+            + " evaluating (inference-only, same outputs to float rounding, faster; ComputationGraph only)")
+    boolean foldBatchNorm;
+
     @Option(names = "--report", description = "also write the result and its provenance as JSON")
     Path report;
 
@@ -52,6 +56,13 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data is required: an image folder or fashion-mnist");
         }
         Model net = ModelFiles.load(model);
+        if (foldBatchNorm) {
+            if (!(net instanceof org.deeplearning4j.nn.graph.ComputationGraph cg)) {
+                throw new IllegalArgumentException("--fold-batch-norm works on ComputationGraph models; "
+                        + model.getFileName() + " is a MultiLayerNetwork");
+            }
+            net = org.ocs4j.rewrite.BatchNormFolding.fold(cg).model();
+        }
         DataOptions.Opened opened = data.open(net, model, batch);
         String described = opened.description();
         int skip = skipOutputs != null ? skipOutputs : skipFor(net, opened.classes());
@@ -72,7 +83,8 @@ final class EvalCommand implements Callable<Integer> {
             json.put("imagesPerSecond", r.imagesPerSecond());
             json.put("forwardImagesPerSecond", r.forwardImagesPerSecond());
             json.put("provenance", Provenance.capture("ocs4j eval " + model + " --data " + data.data,
-                    ModelFiles.sha256(model), 0, described + ", batch " + batch));
+                    ModelFiles.sha256(model), 0, described + ", batch " + batch
+                            + (foldBatchNorm ? ", batch norms folded" : "")));
             ModelFiles.writeString(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(json));
         }

@@ -1,0 +1,54 @@
+package org.ocs4j.rewrite;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ocs4j.data.ImageNetValidation;
+import org.ocs4j.data.ImagePreprocessing;
+import org.ocs4j.data.Normalization;
+import org.ocs4j.imports.TfMobileNetV1;
+import org.ocs4j.io.ModelFiles;
+import org.ocs4j.testing.SharedData;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Batch-norm folding keeps inference outputs on real networks and real inputs. */
+class BatchNormFoldingTest {
+
+    @Test
+    void mobileNetFoldsAllTwentySevenBatchNormsAndKeepsItsOutputs() {
+        ComputationGraph net = TfMobileNetV1.importFrozenGraph(
+                SharedData.require("models/mobilenet_v1_0.25_224/frozen_graph.pb"));
+        DataSet batch = (DataSet) ImageNetValidation.flat(SharedData.require("imagenet/val-1300"),
+                SharedData.require("imagenet/val.txt")).first(8)
+                .iterator(ImagePreprocessing.resize(224, 224, Normalization.TF), 8).next();
+        BatchNormFolding.Folded f = BatchNormFolding.fold(net);
+        assertEquals(27, f.folded().size(), f.folded().toString());
+        IdentityCheck check = IdentityCheck.run(net, f.model(), batch.getFeatures());
+        System.out.printf("MobileNet with 27 batch norms folded: max |Δ logit| %.3g of %.3g%n", check.maxAbsDiff(),
+                check.maxAbsOutput());
+        assertTrue(check.passes(1e-5), check.toString());
+        assertEquals(net.outputSingle(false, batch.getFeatures()).argMax(1),
+                f.model().outputSingle(false, batch.getFeatures()).argMax(1));
+    }
+
+    @Test
+    void fashionResNetFoldsBatchNormsIncludingThoseFeedingResidualAdds() {
+        SharedData.fashionMnist();
+        ComputationGraph net = (ComputationGraph) ModelFiles.load(Path.of("models/fashion-mnist-resnet.zip"));
+        INDArray x = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR).getFeatures()
+                .get(NDArrayIndex.interval(0, 64));
+        BatchNormFolding.Folded f = BatchNormFolding.fold(net);
+        assertEquals(6, f.folded().size(), f.folded().toString());
+        IdentityCheck check = IdentityCheck.run(net, f.model(), x);
+        System.out.printf("fashion-mnist-resnet with 6 batch norms folded: max |Δ logit| %.3g of %.3g%n",
+                check.maxAbsDiff(), check.maxAbsOutput());
+        assertTrue(check.passes(1e-5), check.toString());
+        assertTrue(net.getConfiguration().getVertices().containsKey("stem-bn"), "the input model is untouched");
+    }
+}
