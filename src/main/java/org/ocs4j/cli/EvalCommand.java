@@ -41,7 +41,7 @@ final class EvalCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--fold-batch-norm", description = "fold batch norms into the preceding conv/dense layers before"
-            + " evaluating (inference-only, same outputs to float rounding, faster; ComputationGraph only)")
+            + " evaluating (inference-only, same outputs to float rounding, faster)")
     boolean foldBatchNorm;
 
     @Option(names = "--report", description = "also write the result and its provenance as JSON")
@@ -57,11 +57,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         Model net = ModelFiles.load(model);
         if (foldBatchNorm) {
-            if (!(net instanceof org.deeplearning4j.nn.graph.ComputationGraph cg)) {
-                throw new IllegalArgumentException("--fold-batch-norm works on ComputationGraph models; "
-                        + model.getFileName() + " is a MultiLayerNetwork");
-            }
-            net = org.ocs4j.rewrite.BatchNormFolding.fold(cg).model();
+            net = net instanceof org.deeplearning4j.nn.graph.ComputationGraph cg
+                    ? org.ocs4j.rewrite.BatchNormFolding.fold(cg).model()
+                    : org.ocs4j.rewrite.BatchNormFolding.fold((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) net)
+                    .model();
         }
         DataOptions.Opened opened = data.open(net, model, batch);
         String described = opened.description();

@@ -1,6 +1,8 @@
 package org.ocs4j.rewrite;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -9,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,19 +29,85 @@ import java.util.Map;
  * output channel and {@code b' = (b − μ) · γ/√(σ²+ε) + β} — and removed. The result computes the same function in
  * inference (to float rounding) with fewer layers; it cannot be trained as before (batch statistics are gone).
  * Apply it after weight fake-quantization when simulating fixed point, so the simulated weights stay those of the
- * unfolded layers. ComputationGraph only; the input model is not modified.
+ * unfolded layers. Works on ComputationGraphs and MultiLayerNetworks; the input model is not modified.
  */
 public final class BatchNormFolding {
 
     private BatchNormFolding() {
     }
 
-    /** What was folded: batch-norm vertex name → the layer it was folded into. */
-    public record Folded(ComputationGraph model, Map<String, String> folded) {
+    /**
+     * What was folded.
+     *
+     * @param model  the folded network, of the input's type
+     * @param folded batch-norm name → the layer it was folded into (layer indices, as strings, in an MLN)
+     */
+    public record Folded<M extends org.deeplearning4j.nn.api.Model>(M model, Map<String, String> folded) {
+    }
+
+    /** @return a new network with every foldable batch norm folded (possibly none) */
+    public static Folded<MultiLayerNetwork> fold(MultiLayerNetwork net) {
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        List<NeuralNetConfiguration> confs = conf.getConfs();
+        Map<String, String> folded = new LinkedHashMap<>();
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < confs.size(); i++) {
+            Layer l = confs.get(i).getLayer();
+            if (i > 0 && l instanceof BatchNormalization && conf.getInputPreProcess(i) == null
+                    && foldable(confs.get(i - 1).getLayer()) && !folded.containsValue(String.valueOf(i - 1))
+                    && kept.contains(i - 1)) {
+                folded.put(String.valueOf(i), String.valueOf(i - 1));
+                continue;
+            }
+            kept.add(i);
+        }
+        if (folded.isEmpty()) {
+            return new Folded<>(net.clone(), Map.of());
+        }
+        List<NeuralNetConfiguration> newConfs = new ArrayList<>();
+        Map<Integer, org.deeplearning4j.nn.conf.InputPreProcessor> pre = new java.util.HashMap<>();
+        for (int j = 0; j < kept.size(); j++) {
+            int i = kept.get(j);
+            NeuralNetConfiguration c = confs.get(i);
+            if (folded.containsValue(String.valueOf(i))) {
+                setBias(c.getLayer());
+            }
+            newConfs.add(c);
+            if (conf.getInputPreProcess(i) != null) {
+                pre.put(j, conf.getInputPreProcess(i));
+            }
+        }
+        conf.setConfs(newConfs);
+        conf.setInputPreProcessors(pre);
+        MultiLayerNetwork out = Networks.withZeroParameters(conf);
+        for (int j = 0; j < kept.size(); j++) {
+            for (Map.Entry<String, INDArray> p : net.getLayer(kept.get(j)).paramTable().entrySet()) {
+                out.getLayer(j).getParam(p.getKey()).assign(p.getValue());
+            }
+        }
+        for (Map.Entry<String, String> f : folded.entrySet()) {
+            foldInto(net.getLayer(Integer.parseInt(f.getKey())),
+                    out.getLayer(kept.indexOf(Integer.parseInt(f.getValue()))));
+        }
+        return new Folded<>(out, folded);
+    }
+
+    private static boolean foldable(Layer p) {
+        boolean weightLayer = p instanceof ConvolutionLayer || p.getClass() == DenseLayer.class;
+        return weightLayer && p instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+                && b.getActivationFn() instanceof ActivationIdentity;
+    }
+
+    private static void setBias(Layer p) {
+        if (p instanceof ConvolutionLayer c) {
+            c.setHasBias(true);
+        } else {
+            ((DenseLayer) p).setHasBias(true);
+        }
     }
 
     /** @return a new graph with every foldable batch norm folded (possibly none) */
-    public static Folded fold(ComputationGraph graph) {
+    public static Folded<ComputationGraph> fold(ComputationGraph graph) {
         ComputationGraphConfiguration conf = graph.getConfiguration().clone();
         Map<String, String> folded = new LinkedHashMap<>();
         Map<String, List<String>> readers = readers(conf);
@@ -51,21 +120,13 @@ public final class BatchNormFolding {
                 continue;
             }
             Layer p = producer.getLayerConf().getLayer();
-            boolean weightLayer = p instanceof ConvolutionLayer || p.getClass() == DenseLayer.class;
-            boolean identity = p instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
-                    && b.getActivationFn() instanceof ActivationIdentity;
-            if (weightLayer && identity && readers.get(inputs.get(0)).size() == 1
+            if (foldable(p) && readers.get(inputs.get(0)).size() == 1
                     && !conf.getNetworkOutputs().contains(inputs.get(0))) {
                 folded.put(e.getKey(), inputs.get(0));
             }
         }
         for (Map.Entry<String, String> f : folded.entrySet()) {
-            Layer p = ((LayerVertex) conf.getVertices().get(f.getValue())).getLayerConf().getLayer();
-            if (p instanceof ConvolutionLayer c) {
-                c.setHasBias(true);
-            } else {
-                ((DenseLayer) p).setHasBias(true);
-            }
+            setBias(((LayerVertex) conf.getVertices().get(f.getValue())).getLayerConf().getLayer());
             conf.getVertices().remove(f.getKey());
             conf.getVertexInputs().remove(f.getKey());
             for (List<String> in : conf.getVertexInputs().values()) {
@@ -74,7 +135,7 @@ public final class BatchNormFolding {
             conf.getNetworkOutputs().replaceAll(name -> name.equals(f.getKey()) ? f.getValue() : name);
         }
         if (folded.isEmpty()) {
-            return new Folded(graph.clone(), Map.of());
+            return new Folded<>(graph.clone(), Map.of());
         }
         ComputationGraph out = Networks.withZeroParameters(conf);
         for (org.deeplearning4j.nn.api.Layer layer : out.getLayers()) {
@@ -86,7 +147,7 @@ public final class BatchNormFolding {
         for (Map.Entry<String, String> f : folded.entrySet()) {
             foldInto(graph.getLayer(f.getKey()), out.getLayer(f.getValue()));
         }
-        return new Folded(out, folded);
+        return new Folded<>(out, folded);
     }
 
     private static void foldInto(org.deeplearning4j.nn.api.Layer bn, org.deeplearning4j.nn.api.Layer target) {

@@ -27,7 +27,7 @@ class BatchNormFoldingTest {
         DataSet batch = (DataSet) ImageNetValidation.flat(SharedData.require("imagenet/val-1300"),
                 SharedData.require("imagenet/val.txt")).first(8)
                 .iterator(ImagePreprocessing.resize(224, 224, Normalization.TF), 8).next();
-        BatchNormFolding.Folded f = BatchNormFolding.fold(net);
+        BatchNormFolding.Folded<ComputationGraph> f = BatchNormFolding.fold(net);
         assertEquals(27, f.folded().size(), f.folded().toString());
         IdentityCheck check = IdentityCheck.run(net, f.model(), batch.getFeatures());
         System.out.printf("MobileNet with 27 batch norms folded: max |Δ logit| %.3g of %.3g%n", check.maxAbsDiff(),
@@ -38,12 +38,29 @@ class BatchNormFoldingTest {
     }
 
     @Test
+    void fashionMlnFoldsBothBatchNormsAndShiftsItsFlatten() {
+        SharedData.fashionMnist();
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
+                (org.deeplearning4j.nn.multilayer.MultiLayerNetwork) ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
+        INDArray x = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR).getFeatures()
+                .get(NDArrayIndex.interval(0, 64));
+        BatchNormFolding.Folded<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> f = BatchNormFolding.fold(net);
+        assertEquals(java.util.Map.of("1", "0", "5", "4"), f.folded());
+        assertEquals(net.getnLayers() - 2, f.model().getnLayers());
+        IdentityCheck check = IdentityCheck.run(net, f.model(), x);
+        System.out.printf("fashion-mnist-mln with 2 batch norms folded: max |Δ logit| %.3g of %.3g%n",
+                check.maxAbsDiff(), check.maxAbsOutput());
+        assertTrue(check.passes(1e-5), check.toString());
+        assertEquals(10, net.getnLayers(), "the input model is untouched");
+    }
+
+    @Test
     void fashionResNetFoldsBatchNormsIncludingThoseFeedingResidualAdds() {
         SharedData.fashionMnist();
         ComputationGraph net = (ComputationGraph) ModelFiles.load(Path.of("models/fashion-mnist-resnet.zip"));
         INDArray x = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR).getFeatures()
                 .get(NDArrayIndex.interval(0, 64));
-        BatchNormFolding.Folded f = BatchNormFolding.fold(net);
+        BatchNormFolding.Folded<ComputationGraph> f = BatchNormFolding.fold(net);
         assertEquals(6, f.folded().size(), f.folded().toString());
         IdentityCheck check = IdentityCheck.run(net, f.model(), x);
         System.out.printf("fashion-mnist-resnet with 6 batch norms folded: max |Δ logit| %.3g of %.3g%n",
