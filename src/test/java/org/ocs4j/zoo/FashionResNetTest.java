@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The committed ComputationGraph reference model {@code models/fashion-mnist-resnet.zip} (made by
  * {@code bin/ocs4j train fashion-mnist-resnet --seed 42 --out models/fashion-mnist-resnet.zip}): its accuracy on the
- * 10,000 test images, and OCS widening through its residual adds on real images.
+ * 10,000 test images, and OCS widening through its residual adds on real images; also the committed MLN widened on
+ * real images.
  */
 class FashionResNetTest {
 
@@ -41,6 +42,19 @@ class FashionResNetTest {
         System.out.printf("fashion-mnist-resnet test accuracy %.4f on %d images%n", accuracy, test.numExamples());
         assertEquals(10_000, test.numExamples());
         assertTrue(accuracy >= 0.91, "test accuracy " + accuracy);
+    }
+
+    @Test
+    void theCommittedMlnWidenedKeepsItsOutputsOnRealImages() {
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln = (org.deeplearning4j.nn.multilayer.MultiLayerNetwork)
+                ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
+        OcsResult<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> r = Ocs.split(mln).expandRatio(0.05)
+                .inputShape(1, 28, 28).apply();
+        assertTrue(r.report().layers().size() >= 3, r.report().toString());
+        IdentityCheck check = IdentityCheck.run(mln, r.model(), ((DataSet) test.getRange(0, 1000)).getFeatures());
+        System.out.printf("fashion-mnist-mln widened (r = 0.05, %d layers, flatten into the dense layer): max |Δ logit|"
+                + " %.3g of %.3g%n", r.report().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
+        assertTrue(check.passes(1e-5), check.toString());
     }
 
     @Test
