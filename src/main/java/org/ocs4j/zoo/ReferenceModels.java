@@ -218,8 +218,7 @@ public final class ReferenceModels {
     public static double accuracy(Model net, DataSet test) {
         Evaluation e = new Evaluation((int) test.getLabels().size(1)); // the int constructor: a long would pick the binary-threshold one
         for (DataSet batch : test.batchBy(1000)) {
-            e.eval(batch.getLabels(), net instanceof ComputationGraph cg ? cg.outputSingle(false, batch.getFeatures())
-                    : ((MultiLayerNetwork) net).output(batch.getFeatures(), false));
+            e.eval(batch.getLabels(), org.ocs4j.eval.ClassifierEvaluator.output(net, batch.getFeatures()));
         }
         return e.accuracy();
     }
