@@ -51,6 +51,13 @@ final class DataOptions {
     @Option(names = "--limit", description = "use only the first N examples")
     Integer limit;
 
+    @Option(names = "--sample", description = "use N examples drawn at random (seed 42) instead of all; class-folder"
+            + " data is sorted by class, so prefer this to --limit for a representative subset")
+    Integer sample;
+
+    /** Seed of {@code --sample}, fixed so the subset is the same in every run and recorded in descriptions. */
+    static final long SAMPLE_SEED = 42;
+
     /** Labelled batches, how many examples, how many classes, and a description for reports. */
     record Opened(DataSetIterator iterator, long examples, int classes, String description) {
     }
@@ -65,16 +72,45 @@ final class DataOptions {
         }
         if (data.equals("fashion-mnist")) {
             DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
+            if (sample != null) {
+                throw new IllegalArgumentException("--sample is for image folders; use --limit with fashion-mnist");
+            }
             if (limit != null) {
                 test = (DataSet) test.getRange(0, Math.min(limit, test.numExamples()));
             }
             return new Opened(new ListDataSetIterator<>(test.asList(), batch), test.numExamples(), 10,
                     "Fashion-MNIST test (" + FashionMnist.DEBIAN_DIR + "), x/255");
         }
+        if (limit != null && sample != null) {
+            throw new IllegalArgumentException("give --limit or --sample, not both");
+        }
         LabelledImages images = ImageFolders.open(Path.of(data), groundTruth, synsets);
         if (limit != null) {
             images = images.first(limit);
         }
+        if (sample != null) {
+            images = images.sample(sample, SAMPLE_SEED);
+        }
+        ImagePreprocessing pre = preprocessing(net, modelFile);
+        return new Opened(images.iterator(pre, batch), images.size(), images.numClasses(),
+                images.description() + "; " + pre.describe());
+    }
+
+    /**
+     * Calibration batches: {@code batches × batch} examples drawn at random ({@code seed}) — from the training split
+     * for fashion-mnist, from the evaluation images otherwise (the first N of a folder would often be one class).
+     */
+    Opened openCalibration(Model net, Path modelFile, int batch, int batches, long seed) {
+        int n = batch * batches;
+        if (data.equals("fashion-mnist")) {
+            DataSet train = FashionMnist.train(FashionMnist.DEBIAN_DIR);
+            java.util.List<org.nd4j.linalg.dataset.DataSet> all = train.asList();
+            java.util.Collections.shuffle(all, new java.util.Random(seed));
+            DataSet picked = DataSet.merge(all.subList(0, Math.min(n, all.size())));
+            return new Opened(new ListDataSetIterator<>(picked.asList(), batch), picked.numExamples(), 10,
+                    "Fashion-MNIST train (random " + picked.numExamples() + ", seed " + seed + "), x/255");
+        }
+        LabelledImages images = ImageFolders.open(Path.of(data), groundTruth, synsets).sample(n, seed);
         ImagePreprocessing pre = preprocessing(net, modelFile);
         return new Opened(images.iterator(pre, batch), images.size(), images.numClasses(),
                 images.description() + "; " + pre.describe());

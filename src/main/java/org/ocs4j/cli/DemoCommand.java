@@ -1,72 +1,71 @@
 package org.ocs4j.cli;
 
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.ocs4j.Ocs;
-import org.ocs4j.OcsResult;
-import org.ocs4j.eval.Provenance;
-import org.ocs4j.eval.WidenReportJson;
-import org.ocs4j.graph.InputShape;
-import org.ocs4j.io.ModelFiles;
-import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.rewrite.LayerPolicy;
-import org.ocs4j.rewrite.LayerReport;
-import org.ocs4j.zoo.ZooModels;
+import org.ocs4j.data.FashionMnist;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ocs4j demo}: the built-in default job, needing no data. Widens the zoo ResNet50 (seeded random weights)
- * under the reference policy, checks the identity, and writes the model and report.
+ * {@code ocs4j demo}: the built-in default job. A small paper-style sweep of the committed Fashion-MNIST reference
+ * model on the Fashion-MNIST test set (Debian package {@code dataset-fashion-mnist}): a report with a table and PNG
+ * plots on disk, its path printed. It is {@code ocs4j sweep} with fixed arguments, which it prints first.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Built-in default job (no downloads): widen the DL4J zoo ResNet50 with seeded random weights"
-                + " at expand ratio r under the reference policy, check that it computes the same function, and"
-                + " write the model and a JSON report.")
+        description = "Built-in default job: sweep the committed Fashion-MNIST reference model (weights 8/6/5/4 bits,"
+                + " activations 8 bits; no clip, MSE, ACIQ, KL, OCS r = 0.02, OCS + best clip) on the Fashion-MNIST"
+                + " test set and write a report with a table and PNG plots. Rerunning resumes.")
 final class DemoCommand implements Callable<Integer> {
+
+    /** The system property {@code bin/ocs4j} sets to the project root, where the reference models are. */
+    static final String HOME_PROPERTY = "ocs4j.home";
+
+    @Option(names = "--model", description = "model to sweep (default: models/fashion-mnist-mln.zip of the project)")
+    Path model;
 
     @Option(names = "--out-dir", defaultValue = "ocs4j-demo", description = "where to write (default ${DEFAULT-VALUE})")
     Path outDir;
 
-    @Option(names = "--expand-ratio", defaultValue = "0.02", description = "expand ratio (default ${DEFAULT-VALUE})")
-    double expandRatio;
-
-    @Option(names = "--seed", defaultValue = "12345", description = "weight and input seed")
-    long seed;
+    @Option(names = "--limit", description = "score only the first N test images (default: all 10,000)")
+    Integer limit;
 
     @Override
-    public Integer call() throws Exception {
-        InputShape shape = ZooModels.inputShape("resnet50");
-        System.out.println("building the zoo ResNet50 with seeded random weights (seed " + seed + ")...");
-        ComputationGraph resnet = (ComputationGraph) ZooModels.create("resnet50", seed);
-        OcsResult<ComputationGraph> result = Ocs.split(resnet).expandRatio(expandRatio).policy(LayerPolicy.reference())
-                .inputShape(shape.dims()).progress(ConsoleProgress.forConsole()).apply();
-        IdentityCheck identity = result.checkIdentity(resnet, seed, 2, shape);
-        if (!identity.passes(IdentityCheck.DEFAULT_RELATIVE_TOLERANCE)) {
-            throw new IllegalStateException("identity check failed: " + identity);
+    public Integer call() {
+        Path net = model != null ? model : defaultModel();
+        if (!Files.isRegularFile(FashionMnist.DEBIAN_DIR.resolve("t10k-images-idx3-ubyte.gz"))) {
+            throw new IllegalStateException("the demo needs the Fashion-MNIST test set in " + FashionMnist.DEBIAN_DIR
+                    + ": install it with  apt-get install -y dataset-fashion-mnist");
         }
-        Path model = outDir.resolve("resnet50-ocs-r" + expandRatio + ".zip");
-        Path report = outDir.resolve("resnet50-ocs-r" + expandRatio + ".json");
-        Provenance provenance = Provenance.capture("ocs4j demo --expand-ratio " + expandRatio + " --seed " + seed,
-                "in-memory", seed, result.report().settings().toString());
-        ModelFiles.save(result.model(), model, shape);
-        ModelFiles.writeString(report, WidenReportJson.toJson(result.report(), identity, provenance));
+        List<String> args = new ArrayList<>(List.of("sweep", net.toString(), "--data", "fashion-mnist",
+                "--weight-bits", "8,6,5,4", "--activation-bits", "8",
+                "--methods", "none,mse,aciq,kl,ocs:0.02,ocs+best", "--title", "ocs4j demo: Fashion-MNIST reference MLN",
+                "--out", outDir.toString()));
+        if (limit != null) {
+            args.addAll(List.of("--limit", limit.toString()));
+        }
+        System.out.println("ocs4j demo = ocs4j " + String.join(" ", args.stream()
+                .map(a -> a.contains(" ") ? "\"" + a + "\"" : a).toList()));
+        int code = Main.run(args.toArray(String[]::new));
+        if (code == 0) {
+            System.out.println("\nreport: " + outDir.resolve("report.md").toAbsolutePath());
+        }
+        return code;
+    }
 
-        var r = result.report();
-        System.out.printf("%nResNet50, OCS r = %s (reference policy: every conv but the RGB stem)%n", expandRatio);
-        System.out.printf("%-22s %8s %5s %12s %12s  %s%n", "layer", "C_in", "k", "max|w| before", "after", "realized by");
-        for (LayerReport l : r.layers().subList(0, Math.min(8, r.layers().size()))) {
-            System.out.printf("%-22s %8d %5d %12.4f %12.4f  %s via %s%n", l.layer(), l.inputChannels(),
-                    l.splitChannels().length, l.maxAbsBefore(), l.maxAbsAfter(), l.realization(), l.via());
+    private static Path defaultModel() {
+        String home = System.getProperty(HOME_PROPERTY);
+        if (home == null) {
+            throw new IllegalArgumentException("no --model given and the project root is unknown (bin/ocs4j sets -D"
+                    + HOME_PROPERTY + "): give --model models/fashion-mnist-mln.zip");
         }
-        System.out.printf("... %d layers split in all, %d skipped%n", r.layers().size(), r.skipped().size());
-        System.out.printf("extra weights: %,d (%.2f%% of %,d); extra MACs per image: %,d%n", r.extraWeights(),
-                100 * r.extraWeightFraction(), r.originalParams(), r.extraMacs());
-        System.out.printf("identity check on %d random images: max|Δlogit| = %.3g, max|logit| = %.3g%n", 2,
-                identity.maxAbsDiff(), identity.maxAbsOutput());
-        System.out.printf("wrote %s%nwrote %s%n", model, report);
-        return 0;
+        Path p = Path.of(home, "models", "fashion-mnist-mln.zip");
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("the reference model " + p + " is missing: give --model FILE");
+        }
+        return p;
     }
 }

@@ -90,7 +90,7 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static int skipFor(Model net, int classes) {
+    static int skipFor(Model net, int classes) {
         return outputCount(net) == classes + 1 ? 1 : 0;
     }
 

@@ -12,7 +12,7 @@ import java.util.Properties;
  */
 @Command(name = "ocs4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Outlier Channel Splitting for Deeplearning4j models (Zhao et al., ICML 2019).",
-        subcommands = {ZooCommand.class, WidenCommand.class, EvalCommand.class, QuantizeCommand.class, TensorCommand.class, TrainCommand.class,
+        subcommands = {ZooCommand.class, WidenCommand.class, EvalCommand.class, QuantizeCommand.class, SweepCommand.class, InspectCommand.class, TensorCommand.class, TrainCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

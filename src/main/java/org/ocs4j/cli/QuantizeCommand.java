@@ -10,7 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.io.NpyFiles;
-import org.ocs4j.quant.ClipMethod;
+import org.ocs4j.quant.Clip;
 import org.ocs4j.quant.ModelQuantizer;
 import org.ocs4j.quant.QuantizeSettings;
 import org.ocs4j.quant.QuantizedLayer;
@@ -47,7 +47,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--activation-bits", defaultValue = "0", description = "2..16, or 0 to keep activations FP32")
     int activationBits;
 
-    @Option(names = "--clip", defaultValue = "none", description = "none|max|mse|aciq|kl|percentile (weights and activations)")
+    @Option(names = "--clip", defaultValue = "none", description = "none|max[:c]|mse|aciq|kl|percentile[:p] (weights and activations)")
     String clip;
 
     @Option(names = "--expand-ratio", defaultValue = "0", description = "weight OCS expand ratio in [0, 1]")
@@ -93,15 +93,6 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--report", required = true, description = "JSON report to write")
     Path report;
 
-    static ClipMethod clipMethod(String name) {
-        try {
-            return ClipMethod.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown clip method \"" + name
-                    + "\"; choose none, max, mse, aciq, kl or percentile");
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         ModelFiles.requireNotInput(out, model, calibration);
@@ -109,7 +100,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (calibrationCache != null) {
             ModelFiles.requireNotInput(calibrationCache, model, out, report, calibration);
         }
-        ClipMethod method = clipMethod(clip);
+        Clip method = Clip.parse(clip);
         QuantizeSettings settings = new QuantizeSettings(weightBits, activationBits, method, method, perChannel,
                 expandRatio, gridAware, referenceCompatible, LayerPolicy.named(policy), calibrationBatches);
         if (batchSize < 1) {

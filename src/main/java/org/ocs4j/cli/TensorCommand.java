@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.io.NpyFiles;
-import org.ocs4j.quant.ClipEstimators;
-import org.ocs4j.quant.ClipMethod;
+import org.ocs4j.quant.Clip;
 import org.ocs4j.quant.FixedPointGrid;
 import org.ocs4j.quant.TensorAnalysis;
 import org.ocs4j.quant.TensorStatistics;
@@ -75,11 +74,11 @@ final class TensorCommand implements Callable<Integer> {
         }
         json.put("methods", methods);
         if (out != null) {
-            ClipMethod method = QuantizeCommand.clipMethod(clip);
+            Clip method = Clip.parse(clip);
             SplitResult plain = TensorAnalysis.split(tensor, axis, expandRatio, SplitOptions.PLAIN);
             SplitResult written = plain;
             if (gridAware && expandRatio > 0) {
-                double alpha = ClipEstimators.estimate(method, TensorStatistics.of(plain.weights()), bits).alpha();
+                double alpha = method.estimate(TensorStatistics.of(plain.weights()), bits).alpha();
                 written = TensorAnalysis.split(tensor, axis, expandRatio,
                         SplitOptions.PLAIN.withGridScale(FixedPointGrid.signed(bits).scale(alpha)));
             }

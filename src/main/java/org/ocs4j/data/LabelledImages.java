@@ -70,6 +70,28 @@ public record LabelledImages(String description, List<Path> files, int[] labels,
     }
 
     /**
+     * A random sample without repeats (e.g. calibration images), reproducible from {@code seed}.
+     *
+     * @return {@code n} images (all, shuffled, when fewer), in the sample's order
+     */
+    public LabelledImages sample(int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("image count " + n + " must be at least 1");
+        }
+        List<Integer> order = new java.util.ArrayList<>(java.util.stream.IntStream.range(0, size()).boxed().toList());
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        int m = Math.min(n, size());
+        List<Path> picked = new java.util.ArrayList<>(m);
+        int[] pickedLabels = new int[m];
+        for (int i = 0; i < m; i++) {
+            picked.add(files.get(order.get(i)));
+            pickedLabels[i] = labels[order.get(i)];
+        }
+        return new LabelledImages(description + " (random " + m + ", seed " + seed + ")", picked, pickedLabels,
+                numClasses);
+    }
+
+    /**
      * A DataSetIterator over the images in order: features {@code [B, 3, H, W]} (or {@code [B, H, W, 3]}) decoded by
      * DataVec's {@code NativeImageLoader} (OpenCV), geometry and normalization from {@code preprocessing}; labels
      * one-hot over {@link #numClasses}.

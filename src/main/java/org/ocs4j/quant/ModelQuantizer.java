@@ -125,7 +125,7 @@ public final class ModelQuantizer {
                 boolean unsigned = !settings.referenceCompatible() && s.min() >= 0;
                 actGrid = new FixedPointGrid(settings.activationBits(), !unsigned);
                 actAlpha = s.maxAbs() == 0 ? 1.0
-                        : ClipEstimators.estimate(settings.activationClip(), s, actGrid.bits()).alpha();
+                        : settings.activationClip().estimate(s, actGrid.bits()).alpha();
                 actSqnr = histogramSqnrDb(s, actGrid, actAlpha);
                 inputQuantizers.put(n.name(), new FakeQuantActivation(actGrid, actAlpha));
             }
@@ -179,20 +179,21 @@ public final class ModelQuantizer {
     }
 
     /** α of a weight tensor by {@code method} (α = max|w| for an all-zero tensor, which quantizes to zeros anyway). */
-    static double clipAlpha(ClipMethod method, INDArray weights, int bits) {
+    static double clipAlpha(Clip method, INDArray weights, int bits) {
         TensorStatistics s = TensorStatistics.of(weights);
         if (s.maxAbs() == 0) {
             return 1.0;
         }
-        return ClipEstimators.estimate(method, s, bits).alpha();
+        return method.estimate(s, bits).alpha();
     }
 
-    private static double[] perChannelAlphas(ClipMethod method, INDArray w, int axis, int bits) {
+    private static double[] perChannelAlphas(Clip method, INDArray w, int axis, int bits) {
         int channels = (int) w.size(axis);
         double[] alphas = new double[channels];
-        if (method == ClipMethod.NONE || method == ClipMethod.MAX) {
+        if (method.method() == ClipMethod.NONE || method.method() == ClipMethod.MAX) {
+            double factor = method.method() == ClipMethod.MAX ? method.parameter() : 1.0;
             double[] max = w.amax(org.ocs4j.split.Channels.otherAxes(w.rank(), axis)).toDoubleVector();
-            for (int c = 0; c < channels; c++) alphas[c] = max[c] > 0 ? max[c] : 1.0;
+            for (int c = 0; c < channels; c++) alphas[c] = max[c] > 0 ? factor * max[c] : 1.0;
             return alphas;
         }
         for (int c = 0; c < channels; c++) {

@@ -7,7 +7,7 @@ import org.ocs4j.rewrite.LayerPolicy;
  *
  * @param weightBits          weight bit width, 2..16
  * @param activationBits      activation bit width, 2..16, or 0 to keep activations in FP32
- * @param weightClip          how each weight tensor's clip value is chosen
+ * @param weightClip          how each weight tensor's clip value is chosen (method and parameter)
  * @param activationClip      how each activation's static clip value is chosen from calibration
  * @param perChannel          one weight scale per output channel instead of per tensor
  * @param expandRatio         weight OCS expand ratio in [0, 1] (0 = no splitting)
@@ -17,7 +17,7 @@ import org.ocs4j.rewrite.LayerPolicy;
  * @param policy              which layers are quantized (and split)
  * @param calibrationBatches  batches of the calibration iterator used per pass, ≥ 1
  */
-public record QuantizeSettings(int weightBits, int activationBits, ClipMethod weightClip, ClipMethod activationClip,
+public record QuantizeSettings(int weightBits, int activationBits, Clip weightClip, Clip activationClip,
                                boolean perChannel, double expandRatio, boolean gridAware,
                                boolean referenceCompatible, LayerPolicy policy, int calibrationBatches) {
 
@@ -43,18 +43,28 @@ public record QuantizeSettings(int weightBits, int activationBits, ClipMethod we
 
     /** @return W{weightBits}A{activationBits}, no clipping, no OCS, default policy, 4 calibration batches */
     public static QuantizeSettings of(int weightBits, int activationBits) {
-        return new QuantizeSettings(weightBits, activationBits, ClipMethod.NONE, ClipMethod.NONE, false, 0.0, true,
+        return new QuantizeSettings(weightBits, activationBits, Clip.NONE, Clip.NONE, false, 0.0, true,
                 false, LayerPolicy.defaults(), 4);
     }
 
-    /** @return these settings with another weight clip method */
+    /** @return these settings with another weight clip method (its default parameter) */
     public QuantizeSettings withWeightClip(ClipMethod method) {
+        return withWeightClip(Clip.of(method));
+    }
+
+    /** @return these settings with another activation clip method (its default parameter) */
+    public QuantizeSettings withActivationClip(ClipMethod method) {
+        return withActivationClip(Clip.of(method));
+    }
+
+    /** @return these settings with another weight clip */
+    public QuantizeSettings withWeightClip(Clip method) {
         return new QuantizeSettings(weightBits, activationBits, method, activationClip, perChannel, expandRatio,
                 gridAware, referenceCompatible, policy, calibrationBatches);
     }
 
-    /** @return these settings with another activation clip method */
-    public QuantizeSettings withActivationClip(ClipMethod method) {
+    /** @return these settings with another activation clip */
+    public QuantizeSettings withActivationClip(Clip method) {
         return new QuantizeSettings(weightBits, activationBits, weightClip, method, perChannel, expandRatio,
                 gridAware, referenceCompatible, policy, calibrationBatches);
     }

@@ -1,0 +1,121 @@
+package org.ocs4j.cli;
+
+import org.deeplearning4j.nn.api.Model;
+import org.ocs4j.io.ModelFiles;
+import org.ocs4j.quant.Clip;
+import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.sweep.ClassificationScorer;
+import org.ocs4j.sweep.Column;
+import org.ocs4j.sweep.SweepConfig;
+import org.ocs4j.sweep.SweepReport;
+import org.ocs4j.sweep.SweepResult;
+import org.ocs4j.sweep.SweepRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ocs4j sweep MODEL --data D --out DIR}: the paper's experiment on one classifier — accuracy for every weight
+ * bit width × method, written as Markdown/CSV/JSON with PNG plots; resumable.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Paper-style sweep of an image classifier: top-1 accuracy for weight bits × activation bits ×"
+                + " method (no clip, MAX c, MSE, ACIQ, KL, percentile, per-channel, OCS r, OCS + best clip), written to"
+                + " DIR as report.md, results.csv, results.json and PNG plots with provenance. Every finished cell is"
+                + " stored at once: rerunning the same command after an interruption computes only the missing cells.")
+final class SweepCommand implements Callable<Integer> {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "model file (DL4J zip, Keras .h5 or TF-slim MobileNet .pb)")
+    Path model;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--weight-bits", defaultValue = "8,7,6,5,4", split = ",",
+            description = "weight bit widths, table order (default ${DEFAULT-VALUE})")
+    List<Integer> weightBits;
+
+    @Option(names = "--activation-bits", defaultValue = "8", split = ",",
+            description = "activation bit widths, 0 = FP32 activations (default ${DEFAULT-VALUE})")
+    List<Integer> activationBits;
+
+    @Option(names = "--methods", defaultValue = "none,mse,aciq,kl,ocs:0.01,ocs:0.02,ocs:0.05,ocs+best",
+            description = "columns: none, max:C, mse, aciq, kl, percentile:P, per-channel[+CLIP], ocs:R[:plain][+CLIP],"
+                    + " ocs+best (default ${DEFAULT-VALUE})")
+    String methods;
+
+    @Option(names = "--plain-split", description = "also run every grid-aware OCS column with plain halving")
+    boolean plainSplit;
+
+    @Option(names = "--activation-clip", defaultValue = "none",
+            description = "how activation clip values are chosen, the same in every cell (default ${DEFAULT-VALUE})")
+    String activationClip;
+
+    @Option(names = "--policy", defaultValue = "default", description = "default or reference (default ${DEFAULT-VALUE})")
+    String policy;
+
+    @Option(names = "--calibration-batches", defaultValue = "4", description = "default ${DEFAULT-VALUE}")
+    int calibrationBatches;
+
+    @Option(names = "--batch", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the calibration sample (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--skip-outputs", description = "leading outputs that are not classes (default: 1 when the model"
+            + " has one output more than the data has classes, else 0)")
+    Integer skipOutputs;
+
+    @Option(names = "--title", description = "report heading (default: the model file name)")
+    String title;
+
+    @Option(names = "--out", required = true, description = "output directory (resumed when it holds this sweep)")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!data.given()) {
+            throw new IllegalArgumentException("--data is required: an image folder or fashion-mnist");
+        }
+        ModelFiles.requireNotInput(out, model);
+        List<Column> columns = new ArrayList<>(Column.parseList(methods));
+        if (plainSplit) {
+            for (Column c : List.copyOf(columns)) {
+                if (c.ocs() && !c.bestOfRow() && c.gridAware()) columns.add(c.plain());
+            }
+        }
+        SweepConfig config = new SweepConfig(weightBits, activationBits, columns, Clip.parse(activationClip),
+                LayerPolicy.named(policy), calibrationBatches, seed);
+        Model net = ModelFiles.load(model);
+        DataOptions.Opened eval = data.open(net, model, batch);
+        int skip = skipOutputs != null ? skipOutputs : EvalCommand.skipFor(net, eval.classes());
+        ClassificationScorer scorer = new ClassificationScorer(() -> {
+            eval.iterator().reset();
+            return eval.iterator();
+        }, skip, eval.examples(), eval.description());
+        DataOptions.Opened calibration = activationBits.stream().allMatch(a -> a == 0) ? null
+                : data.openCalibration(net, model, batch, calibrationBatches, seed);
+        SweepRunner runner = new SweepRunner(net, ModelFiles.sha256(model), config, scorer,
+                calibration == null ? null : calibration.iterator(),
+                calibration == null ? "none" : calibration.description())
+                .progress(ConsoleProgress.forConsole())
+                .command("ocs4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        SweepResult result = runner.run(out);
+        List<Path> written = SweepReport.write(result, title != null ? title : model.getFileName().toString(), net,
+                out);
+        System.out.println(SweepReport.table(result));
+        System.out.println("wrote " + written.stream().map(Path::toString).reduce((a, b) -> a + "\n      " + b)
+                .orElse(""));
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+package org.ocs4j.sweep;
+
+import org.deeplearning4j.nn.api.Model;
+import org.ocs4j.progress.Progress;
+
+/**
+ * What a sweep measures on each simulated model: top-1 accuracy, perplexity… The same scorer (same data, same
+ * order) is applied to every cell, so cells are comparable.
+ */
+public interface Scorer {
+
+    /** @return the metric's name with its unit, for table headers, e.g. {@code top-1 accuracy (%)} */
+    String metric();
+
+    /** @return whether a larger value is better (accuracy) or worse (perplexity) */
+    boolean higherIsBetter();
+
+    /** @return what is evaluated, e.g. {@code Fashion-MNIST test, 10000 images} (part of a sweep's identity) */
+    String describe();
+
+    /** Scores one model. */
+    Score score(Model model, Progress progress);
+
+    /**
+     * One measurement.
+     *
+     * @param value    the metric
+     * @param metrics  further named values (top-5, images/s…)
+     * @param examples how many examples (images, tokens) were scored
+     */
+    record Score(double value, java.util.Map<String, Double> metrics, long examples) {
+    }
+}

@@ -1,0 +1,193 @@
+package org.ocs4j.sweep;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.deeplearning4j.nn.api.Model;
+import org.ocs4j.io.ModelFiles;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes a finished sweep: {@code report.md} (the paper-style table, best of each row in bold, what
+ * {@code OCS + best clip} resolved to, the plots, provenance), {@code results.csv} (one line per cell),
+ * {@code results.json} (everything, per-layer statistics included) and the PNG plots of {@link SweepPlots}. Every
+ * file is written atomically.
+ */
+public final class SweepReport {
+
+    /** File names inside the output directory. */
+    public static final String MARKDOWN = "report.md";
+    public static final String CSV = "results.csv";
+    public static final String JSON = "results.json";
+
+    private SweepReport() {
+    }
+
+    /**
+     * Writes the report files into {@code dir}.
+     *
+     * @param title a heading, e.g. the model's name
+     * @param model the FP32 model (for the worst layer's weight histogram)
+     * @return the files written
+     */
+    public static List<Path> write(SweepResult result, String title, Model model, Path dir) throws IOException {
+        List<Path> written = new ArrayList<>();
+        List<SweepPlots.Plot> plots = SweepPlots.write(result, model, dir);
+        plots.forEach(p -> written.add(p.file()));
+        Path md = dir.resolve(MARKDOWN);
+        ModelFiles.writeString(md, markdown(result, title, plots));
+        written.add(0, md);
+        Path csv = dir.resolve(CSV);
+        ModelFiles.writeString(csv, csv(result));
+        written.add(1, csv);
+        Path json = dir.resolve(JSON);
+        ModelFiles.writeString(json, json(result, title));
+        written.add(2, json);
+        return written;
+    }
+
+    /** @return the table alone (FP32 row first, one row per bit widths, best of a row in bold), Markdown */
+    public static String table(SweepResult r) {
+        StringBuilder sb = new StringBuilder("| bits |");
+        for (Column c : r.config().columns()) sb.append(' ').append(c.label()).append(" |");
+        sb.append("\n|---|");
+        sb.append("---:|".repeat(r.config().columns().size())).append('\n');
+        sb.append("| FP32 | ").append(format(r.fp32().value())).append(" |")
+                .append(" |".repeat(r.config().columns().size() - 1)).append('\n');
+        for (Row row : r.config().rows()) {
+            double best = r.bestOf(row);
+            sb.append("| ").append(row.label()).append(" |");
+            for (Column c : r.config().columns()) {
+                String v = r.cell(row, c).map(x -> x.value() == best ? "**" + format(x.value()) + "**"
+                        : format(x.value())).orElse("—");
+                sb.append(' ').append(v).append(" |");
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String markdown(SweepResult r, String title, List<SweepPlots.Plot> plots) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(title).append("\n\n");
+        sb.append(r.metric()).append(" on ").append(r.data()).append(". Weights per tensor")
+                .append(" (signed grid, round half to even) unless a column says per-channel; activations at the")
+                .append(" row's bits with α by ").append(r.config().activationClip()).append(", calibrated on ")
+                .append(r.calibration()).append(". OCS columns split grid-aware unless marked plain; ")
+                .append(r.config().policy()).append(". Best of each row in bold.\n\n");
+        sb.append(table(r)).append('\n');
+        List<Cell> best = r.cells().stream().filter(c -> c.column().equals(Column.OCS_BEST.id())).toList();
+        if (!best.isEmpty()) {
+            sb.append("OCS + best clip takes, in each row, the expand ratio of the best grid-aware OCS column and the")
+                    .append(" clip method of the best clipping column (chosen on the scores above): ");
+            List<String> parts = new ArrayList<>();
+            for (Cell c : best) parts.add(c.row() + " `" + c.resolvedAs() + "`");
+            sb.append(String.join(", ", parts)).append(".\n\n");
+        }
+        Cell anyOcs = r.cells().stream().filter(c -> c.splitLayers() > 0).findFirst().orElse(null);
+        if (anyOcs != null) {
+            sb.append("OCS overhead: ");
+            Map<String, String> overhead = new LinkedHashMap<>();
+            for (Cell c : r.cells()) {
+                if (c.splitLayers() > 0 && c.row().equals(anyOcs.row())) {
+                    overhead.putIfAbsent(c.resolvedAs(), c.resolvedAs() + " +" + String.format(Locale.ROOT, "%,d",
+                            c.extraWeights()) + " weights in " + c.splitLayers() + " layers");
+                }
+            }
+            sb.append(String.join("; ", overhead.values())).append(".\n\n");
+        }
+        for (SweepPlots.Plot p : plots) {
+            sb.append("![").append(p.caption()).append("](").append(p.file().getFileName()).append(")\n\n");
+        }
+        double seconds = r.fp32().seconds() + r.cells().stream().mapToDouble(Cell::seconds).sum();
+        sb.append("## Provenance\n\n");
+        var p = r.provenance();
+        sb.append("| | |\n|---|---|\n");
+        row(sb, "command", "`" + p.command() + "`");
+        row(sb, "model SHA-256", p.modelSha256());
+        row(sb, "data", r.data());
+        row(sb, "calibration", r.calibration() + ", seed " + p.seed());
+        row(sb, "settings", p.settings());
+        row(sb, "ocs4j / DL4J / Java", p.ocs4jVersion() + " / " + p.dl4jVersion() + " / " + p.javaVersion());
+        row(sb, "backend", p.backend());
+        row(sb, "CPU", p.cpu());
+        row(sb, "OS", p.os());
+        row(sb, "finished", p.timestamp());
+        row(sb, "compute time", String.format(Locale.ROOT, "%.0f s over %d cells (%d read back from an earlier run)",
+                seconds, r.cells().size() + 1, r.reused()));
+        sb.append("\nEvery cell with its per-layer clip values and SQNR: [").append(JSON).append("](").append(JSON)
+                .append("), [").append(CSV).append("](").append(CSV).append(").\n");
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String key, String value) {
+        sb.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
+    }
+
+    static String csv(SweepResult r) {
+        Set<String> metricKeys = new LinkedHashSet<>(r.fp32().metrics().keySet());
+        r.cells().forEach(c -> metricKeys.addAll(c.metrics().keySet()));
+        StringBuilder sb = new StringBuilder("row,weight_bits,activation_bits,column,label,resolved_as,value");
+        for (String k : metricKeys) sb.append(',').append(k);
+        sb.append(",examples,seconds,split_layers,extra_weights\n");
+        List<Cell> all = new ArrayList<>();
+        all.add(r.fp32());
+        all.addAll(r.cells());
+        for (Cell c : all) {
+            Row row = c.row().equals("FP32") ? Row.FP32 : r.config().rows().stream()
+                    .filter(x -> x.label().equals(c.row())).findFirst().orElseThrow();
+            String label = c.column().equals("fp32") ? "FP32" : Column.parse(c.column()).label();
+            sb.append(c.row()).append(',').append(row.weightBits()).append(',').append(row.activationBits())
+                    .append(',').append(c.column()).append(',').append(label).append(',').append(c.resolvedAs())
+                    .append(',').append(num(c.value()));
+            for (String k : metricKeys) {
+                Double v = c.metrics().get(k);
+                sb.append(',').append(v == null ? "" : num(v));
+            }
+            sb.append(',').append(c.examples()).append(',').append(String.format(Locale.ROOT, "%.2f", c.seconds()))
+                    .append(',').append(c.splitLayers()).append(',').append(c.extraWeights()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String json(SweepResult r, String title) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("title", title);
+        m.put("metric", r.metric());
+        m.put("higherIsBetter", r.higherIsBetter());
+        m.put("data", r.data());
+        m.put("calibration", r.calibration());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("weightBits", r.config().weightBits());
+        config.put("activationBits", r.config().activationBits());
+        config.put("columns", r.config().columns().stream().map(Column::id).toList());
+        config.put("activationClip", r.config().activationClip().toString());
+        config.put("policy", r.config().policy().toString());
+        config.put("calibrationBatches", r.config().calibrationBatches());
+        config.put("seed", r.config().seed());
+        m.put("config", config);
+        m.put("fp32", r.fp32());
+        m.put("cells", r.cells());
+        m.put("reusedCells", r.reused());
+        m.put("provenance", r.provenance());
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m) + "\n";
+    }
+
+    private static String format(double v) {
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return String.valueOf(v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.valueOf((long) v);
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+}

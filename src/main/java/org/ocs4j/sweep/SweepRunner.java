@@ -1,0 +1,206 @@
+package org.ocs4j.sweep;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.eval.Provenance;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.quant.ModelQuantizer;
+import org.ocs4j.quant.QuantizeSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs a {@link SweepConfig} on one model: the FP32 reference, then every row × column cell through
+ * {@link ModelQuantizer} and the {@link Scorer}. Each finished cell is stored in the output directory at once
+ * ({@link SweepStore}); a rerun after an interruption reads finished cells back and computes only the rest.
+ * Activation calibration statistics are cached per distinct calibrated model in {@code calibration/} (one file for
+ * every column without OCS; one per OCS variant, whose widened weights differ) and so are computed once. The input
+ * model is never modified.
+ */
+public final class SweepRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
+
+    private final Model model;
+    private final String modelSha256;
+    private final SweepConfig config;
+    private final Scorer scorer;
+    private final DataSetIterator calibration;
+    private final String calibrationDescription;
+    private Progress progress = Progress.NONE;
+    private String command = "SweepRunner (API)";
+
+    /**
+     * @param model                  the FP32 model (MLN or CG)
+     * @param modelSha256            its file's checksum (or another stable identifier), part of the sweep's identity
+     * @param config                 rows and columns
+     * @param scorer                 what each cell measures
+     * @param calibration            calibration batches (resettable); may be null when every activation bit width
+     *                               is 0
+     * @param calibrationDescription what the calibration data is, for the identity and reports
+     */
+    public SweepRunner(Model model, String modelSha256, SweepConfig config, Scorer scorer, DataSetIterator calibration,
+                       String calibrationDescription) {
+        this.model = model;
+        this.modelSha256 = modelSha256;
+        this.config = config;
+        this.scorer = scorer;
+        this.calibration = calibration;
+        this.calibrationDescription = calibrationDescription;
+        if (calibration == null && config.activationBits().stream().anyMatch(a -> a != 0)) {
+            throw new IllegalArgumentException("activation bits " + config.activationBits() + " need calibration data");
+        }
+    }
+
+    /** @return this runner reporting progress to {@code p} */
+    public SweepRunner progress(Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    /** @return this runner recording {@code cmd} as the command in the provenance */
+    public SweepRunner command(String cmd) {
+        this.command = cmd;
+        return this;
+    }
+
+    /** @return what makes two runs the same sweep (a directory holding another one is refused) */
+    public String identity() {
+        return "model sha256 " + modelSha256 + "; " + scorer.metric() + " on " + scorer.describe()
+                + "; activations α by " + config.activationClip() + "; " + config.policy() + "; calibration "
+                + config.calibrationBatches() + " batches of " + calibrationDescription + " (seed " + config.seed()
+                + ")";
+    }
+
+    /**
+     * Runs (or resumes) the sweep, storing cells in {@code dir}.
+     *
+     * @throws IllegalArgumentException when {@code dir} holds another sweep
+     */
+    public SweepResult run(Path dir) {
+        SweepStore store;
+        try {
+            store = SweepStore.open(dir, identity());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open the sweep directory " + dir, e);
+        }
+        int reused = 0;
+        int total = 1 + config.rows().size() * config.columns().size();
+        int index = 0;
+        Cell fp32 = store.get(Cell.key(Row.FP32.label(), "fp32"));
+        index++;
+        if (fp32 == null) {
+            long t0 = System.nanoTime();
+            Scorer.Score s = scorer.score(model, progress);
+            fp32 = new Cell(Row.FP32.label(), "fp32", "fp32", s.value(), s.metrics(), s.examples(), seconds(t0), 0, 0,
+                    List.of());
+            store.put(fp32);
+            log(index, total, fp32, false);
+        } else {
+            reused++;
+            log(index, total, fp32, true);
+        }
+        List<Cell> cells = new ArrayList<>();
+        for (Row row : config.rows()) {
+            List<Cell> rowCells = new ArrayList<>();
+            for (Column column : config.columns()) {
+                if (column.bestOfRow()) continue;
+                index++;
+                Cell c = store.get(Cell.key(row.label(), column.id()));
+                if (c != null) {
+                    reused++;
+                    log(index, total, c, true);
+                } else {
+                    c = measure(row, column, column.id(), dir);
+                    store.put(c);
+                    log(index, total, c, false);
+                }
+                rowCells.add(c);
+            }
+            if (config.columns().contains(Column.OCS_BEST)) {
+                index++;
+                Cell c = store.get(Cell.key(row.label(), Column.OCS_BEST.id()));
+                if (c != null) {
+                    reused++;
+                    log(index, total, c, true);
+                } else {
+                    Column resolved = resolveBest(rowCells);
+                    Cell same = rowCells.stream().filter(x -> x.column().equals(resolved.id())).findFirst().orElse(null);
+                    c = same != null ? same.as(Column.OCS_BEST.id()) : measure(row, resolved, Column.OCS_BEST.id(), dir);
+                    store.put(c);
+                    log(index, total, c, false);
+                }
+                rowCells.add(c);
+            }
+            // table order: the configured column order
+            for (Column column : config.columns()) {
+                rowCells.stream().filter(x -> x.column().equals(column.id())).findFirst().ifPresent(cells::add);
+            }
+        }
+        Provenance provenance = Provenance.capture(command, modelSha256, config.seed(), config + "; calibration "
+                + calibrationDescription);
+        return new SweepResult(config, scorer.metric(), scorer.higherIsBetter(), scorer.describe(),
+                config.calibrationBatches() + " batches of " + calibrationDescription, fp32, List.copyOf(cells), reused,
+                provenance);
+    }
+
+    /** OCS + best clip of a row: the best grid-aware OCS ratio and the best clipping method, by measured score. */
+    private Column resolveBest(List<Cell> rowCells) {
+        Comparator<Cell> byValue = Comparator.comparingDouble(Cell::value);
+        if (!scorer.higherIsBetter()) byValue = byValue.reversed();
+        Cell bestClip = rowCells.stream().filter(c -> Column.parse(c.column()).clipCandidate()).max(byValue)
+                .orElseThrow();
+        Cell bestOcs = rowCells.stream().filter(c -> Column.parse(c.column()).ocsCandidate()).max(byValue)
+                .orElseThrow();
+        return Column.ocs(Column.parse(bestOcs.column()).expandRatio(), Column.parse(bestClip.column()).clip(), true);
+    }
+
+    private Cell measure(Row row, Column column, String filedAs, Path dir) {
+        long t0 = System.nanoTime();
+        QuantizeSettings settings = column.settings(row.weightBits(), row.activationBits(), config.activationClip(),
+                config.policy(), config.calibrationBatches());
+        Path cache = row.activationBits() == 0 ? null : dir.resolve("calibration").resolve(cacheName(row, column));
+        if (cache != null) {
+            try {
+                java.nio.file.Files.createDirectories(cache.getParent());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not create " + cache.getParent(), e);
+            }
+        }
+        ModelQuantizer.Quantized q = ModelQuantizer.quantize(model, settings, calibration, cache, progress);
+        Scorer.Score s = scorer.score(q.model(), progress);
+        List<Cell.Layer> layers = q.layers().stream().map(Cell.Layer::of).toList();
+        int split = q.widen() == null ? 0 : q.widen().layers().size();
+        long extra = q.widen() == null ? 0 : q.widen().extraWeights();
+        return new Cell(row.label(), filedAs, column.id(), s.value(), s.metrics(), s.examples(), seconds(t0), split,
+                extra, layers);
+    }
+
+    /** One calibration file per distinct calibrated model: the FP32 model, or one OCS variant. */
+    static String cacheName(Row row, Column column) {
+        if (column.expandRatio() == 0) {
+            return "fp32-model.json";
+        }
+        String name = "ocs-r" + column.expandRatio() + (column.gridAware()
+                ? "-grid-" + column.clip().toString().replace(':', '_') + "-w" + row.weightBits() : "-plain");
+        return name + ".json";
+    }
+
+    private void log(int index, int total, Cell c, boolean reused) {
+        LOG.info(String.format(Locale.ROOT, "[%d/%d] %s %s%s: %.2f%s", index, total, c.row(), c.column(),
+                c.resolvedAs().equals(c.column()) ? "" : " (" + c.resolvedAs() + ")", c.value(),
+                reused ? " (stored, not recomputed)" : String.format(Locale.ROOT, " (%.1f s)", c.seconds())));
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

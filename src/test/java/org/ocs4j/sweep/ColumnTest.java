@@ -1,0 +1,66 @@
+package org.ocs4j.sweep;
+
+import org.junit.jupiter.api.Test;
+import org.ocs4j.quant.Clip;
+import org.ocs4j.quant.ClipMethod;
+import org.ocs4j.rewrite.LayerPolicy;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Sweep columns and configurations: the written forms, their meaning, and the refusals. */
+class ColumnTest {
+
+    @Test
+    void everyWrittenFormReadsBackToItself() {
+        for (String id : List.of("none", "max:0.9", "mse", "aciq", "kl", "percentile:99.9", "per-channel",
+                "per-channel+mse", "ocs:0.02", "ocs:0.01+mse", "ocs:0.05:plain", "ocs:0.05:plain+kl", "ocs+best")) {
+            assertEquals(id, Column.parse(id).id(), id);
+        }
+        assertEquals("OCS 0.02 + MSE", Column.parse("OCS:0.02+MSE").label());
+        assertEquals("MAX 0.9", Column.parse("max:0.9").label());
+        assertEquals("no clip", Column.parse("none").label());
+        assertEquals("OCS 0.05 plain", Column.parse("ocs:0.05:plain").label());
+    }
+
+    @Test
+    void columnsBecomeTheSettingsTheyName() {
+        var s = Column.parse("ocs:0.02+mse").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4);
+        assertEquals(5, s.weightBits());
+        assertEquals(0.02, s.expandRatio());
+        assertTrue(s.gridAware());
+        assertEquals(ClipMethod.MSE, s.weightClip().method());
+        assertEquals(ClipMethod.NONE, s.activationClip().method());
+        assertFalse(Column.parse("ocs:0.02:plain").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4).gridAware());
+        assertEquals(0.9, Column.parse("max:0.9").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4)
+                .weightClip().parameter());
+        assertTrue(Column.parse("per-channel").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4).perChannel());
+        assertThrows(IllegalStateException.class,
+                () -> Column.OCS_BEST.settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4));
+    }
+
+    @Test
+    void badColumnsAreRefusedNamingTheText() {
+        for (String bad : List.of("mxe", "ocs:", "ocs:1.5", "ocs:0", "max:2", "mse:3", "per-channelmse", "ocs:0.1+zz")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Column.parse(bad), bad);
+            assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
+        }
+    }
+
+    @Test
+    void theOcsPlusBestColumnNeedsSomethingToChooseFrom() {
+        assertThrows(IllegalArgumentException.class, () -> SweepConfig.paper()
+                .withColumns(Column.parseList("none,ocs:0.02,ocs+best")));
+        assertThrows(IllegalArgumentException.class, () -> SweepConfig.paper()
+                .withColumns(Column.parseList("none,mse,ocs+best")));
+        assertThrows(IllegalArgumentException.class, () -> SweepConfig.paper()
+                .withColumns(Column.parseList("mse,mse")));
+        assertThrows(IllegalArgumentException.class, () -> SweepConfig.paper().withWeightBits(List.of(8, 17)));
+        assertEquals(5, SweepConfig.paper().rows().size());
+        assertEquals("W8A8", SweepConfig.paper().rows().get(0).label());
+    }
+}

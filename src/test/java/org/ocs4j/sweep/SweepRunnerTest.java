@@ -1,0 +1,171 @@
+package org.ocs4j.sweep;
+
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ocs4j.TestNets;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.quant.Clip;
+import org.ocs4j.rewrite.LayerPolicy;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sweep runner on a small CNN whose labels are its own FP32 predictions (so FP32 scores 100 %): every cell is
+ * measured once, an interrupted sweep (a failure after three cells plus a half-written line) resumes without
+ * recomputing them and ends with exactly the numbers of an uninterrupted run, another sweep's directory is refused,
+ * and the report files (table, CSV, JSON, three decodable PNGs) are written.
+ */
+class SweepRunnerTest {
+
+    @TempDir
+    Path dir;
+
+    private static final SweepConfig CONFIG = new SweepConfig(List.of(8, 3), List.of(8),
+            Column.parseList("none,mse,ocs:0.05,ocs+best"), Clip.NONE, LayerPolicy.defaults(), 2, 7);
+
+    private final MultiLayerNetwork net = TestNets.mln(11);
+    private final DataSet data = selfLabelled(net);
+
+    private static DataSet selfLabelled(MultiLayerNetwork net) {
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 64, 3, 12, 12);
+        INDArray predicted = net.output(x).argMax(1);
+        INDArray y = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 64, 5);
+        for (int i = 0; i < 64; i++) y.putScalar(i, predicted.getInt(i), 1f);
+        return new DataSet(x, y);
+    }
+
+    /** Counts scored models; throws after {@code failAfter} of them (a kill), or never when negative. */
+    private final class CountingScorer implements Scorer {
+        final ClassificationScorer inner = new ClassificationScorer(() -> new ListDataSetIterator<>(data.batchBy(16), 16),
+                0, 64, "64 self-labelled random images");
+        final int failAfter;
+        int calls;
+
+        CountingScorer(int failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public String metric() {
+            return inner.metric();
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return true;
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public Score score(Model model, Progress progress) {
+            if (failAfter >= 0 && calls == failAfter) {
+                throw new IllegalStateException("killed");
+            }
+            calls++;
+            return inner.score(model, progress);
+        }
+    }
+
+    private SweepRunner runner(Scorer scorer) {
+        return new SweepRunner(net, "test-model", CONFIG, scorer, new ListDataSetIterator<>(data.batchBy(16), 16),
+                "the evaluation images");
+    }
+
+    @Test
+    void anInterruptedSweepResumesWithoutRecomputingAndEndsWithTheSameNumbers() throws Exception {
+        CountingScorer whole = new CountingScorer(-1);
+        SweepResult uninterrupted = runner(whole).run(dir.resolve("a"));
+        assertEquals(1 + 2 * 4, whole.calls, "FP32 + every row × column, each once");
+        assertEquals(100.0, uninterrupted.fp32().value(), 1e-9, "labels are the FP32 predictions");
+        assertEquals(8, uninterrupted.cells().size());
+        assertEquals(0, uninterrupted.reused());
+        assertTrue(Files.list(dir.resolve("a").resolve("calibration")).count() >= 2,
+                "one calibration file for the FP32-calibrated columns, one per OCS variant");
+
+        Path b = dir.resolve("b");
+        CountingScorer killed = new CountingScorer(3);
+        assertThrows(IllegalStateException.class, () -> runner(killed).run(b));
+        assertEquals(3, Files.readAllLines(b.resolve("cells.jsonl")).size());
+        Files.writeString(b.resolve("cells.jsonl"), "{\"row\":\"W3A8\",\"col", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND); // the kill came while a line was being written
+
+        CountingScorer resumed = new CountingScorer(-1);
+        SweepResult again = runner(resumed).run(b);
+        assertEquals(1 + 2 * 4 - 3, resumed.calls, "the three stored cells are not recomputed");
+        assertEquals(3, again.reused());
+        assertEquals(uninterrupted.fp32().value(), again.fp32().value());
+        for (int i = 0; i < uninterrupted.cells().size(); i++) {
+            Cell x = uninterrupted.cells().get(i);
+            Cell y = again.cells().get(i);
+            assertEquals(x.key(), y.key());
+            assertEquals(x.resolvedAs(), y.resolvedAs());
+            assertEquals(x.value(), y.value(), 0.0, x.key() + ": resumed cells equal uninterrupted ones");
+        }
+        System.out.println(SweepReport.table(again));
+
+        CountingScorer third = new CountingScorer(-1);
+        runner(third).run(b);
+        assertEquals(0, third.calls, "a finished sweep is read back whole");
+    }
+
+    @Test
+    void ocsPlusBestClipTakesTheBestRatioAndClipOfItsRow() {
+        SweepResult r = runner(new CountingScorer(-1)).run(dir);
+        for (Row row : CONFIG.rows()) {
+            Cell best = r.cell(row, Column.OCS_BEST).orElseThrow();
+            assertEquals("ocs:0.05+mse", best.resolvedAs(), "the only OCS ratio and the only clipping column");
+            assertTrue(best.splitLayers() > 0 && best.extraWeights() > 0);
+        }
+    }
+
+    @Test
+    void aDirectoryHoldingAnotherSweepIsRefused() {
+        runner(new CountingScorer(-1)).run(dir);
+        SweepRunner other = new SweepRunner(net, "another-model", CONFIG, new CountingScorer(-1),
+                new ListDataSetIterator<>(data.batchBy(16), 16), "the evaluation images");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.run(dir));
+        assertTrue(e.getMessage().contains("holds another sweep"), e.getMessage());
+    }
+
+    @Test
+    void theReportHasTheTableTheFilesAndThreePlots() throws Exception {
+        SweepResult r = runner(new CountingScorer(-1)).command("test").run(dir);
+        List<Path> written = SweepReport.write(r, "test net", net, dir);
+        String md = Files.readString(dir.resolve(SweepReport.MARKDOWN));
+        assertTrue(md.contains("| bits | no clip | MSE | OCS 0.05 | OCS + best clip |"), md);
+        assertTrue(md.contains("| FP32 | 100.00 |"), md);
+        assertTrue(md.contains("model SHA-256 | test-model"), md);
+        assertEquals(1 + 1 + 8, Files.readAllLines(dir.resolve(SweepReport.CSV)).size(), "header, FP32, 8 cells");
+        assertTrue(Files.readString(dir.resolve(SweepReport.JSON)).contains("\"weightSqnrDb\""));
+        List<Path> pngs = written.stream().filter(p -> p.toString().endsWith(".png")).toList();
+        assertEquals(3, pngs.size(), written.toString());
+        for (Path png : pngs) {
+            BufferedImage image = ImageIO.read(png.toFile());
+            assertNotNull(image, png + " decodes");
+            assertEquals(900, image.getWidth());
+            assertTrue(md.contains("](" + png.getFileName() + ")"), "linked from the report: " + png);
+        }
+    }
+}
