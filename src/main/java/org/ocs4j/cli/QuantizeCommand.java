@@ -166,6 +166,7 @@ final class QuantizeCommand implements Callable<Integer> {
             m.put("type", l.layerType());
             m.put("weightAlpha", l.weightAlpha());
             m.put("weightSqnrDb", l.weightSqnrDb());
+            if (l.split() != null) m.put("ocs", l.split());
             if (l.activationGrid() != null) {
                 m.put("activationAlpha", l.activationAlpha());
                 m.put("activationGrid", l.activationGrid().toString());

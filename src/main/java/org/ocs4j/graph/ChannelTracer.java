@@ -17,7 +17,7 @@ import java.util.List;
  * Traces input channel {@code c} of a consumer layer back to the node that makes it, through the nodes that carry
  * channels one to one: batch norm, element-wise activations, pooling, global pooling, dropout, zero padding,
  * cropping, and depthwise convolution with depth multiplier 1 (channel-coupled: its input channel is duplicated
- * with it). A CNN→dense flatten in front of the consumer makes one channel a block of {@code H·W} features.
+ * with it). Producers are conv, dense, embedding and LSTM layers (an LSTM's output channels are its units). A CNN→dense flatten in front of the consumer makes one channel a block of {@code H·W} features.
  */
 public final class ChannelTracer {
 
@@ -58,7 +58,9 @@ public final class ChannelTracer {
                 case MERGE:
                     return new ChannelPath(consumer, carriers, current, ChannelPath.SourceKind.MERGE, features, null);
                 case CONV:
-                case DENSE: {
+                case DENSE:
+                case EMBEDDING:
+                case LSTM: {
                     String problem = activationProblem(current, ((BaseLayer) current.layer()).getActivationFn());
                     if (problem != null) {
                         return blocked(consumer, carriers, current, features, problem);

@@ -97,6 +97,6 @@ public enum NodeKind {
 
     /** @return true for layers whose weight has an input-channel axis that OCS can split */
     public boolean hasSplittableWeights() {
-        return this == CONV || this == DENSE || this == OUTPUT;
+        return this == CONV || this == DENSE || this == OUTPUT || this == LSTM || this == RNN_OUTPUT;
     }
 }

@@ -94,9 +94,11 @@ public final class ModelQuantizer {
                 settings.calibrationBatches(), cacheFile, progress);
 
         Map<String, Double> gridAlphas = new HashMap<>();
+        Map<String, LayerReport> widened = new HashMap<>();
         if (widenReport != null) {
             for (LayerReport l : widenReport.layers()) {
                 if (!Double.isNaN(l.gridAlpha())) gridAlphas.put(l.layer(), l.gridAlpha());
+                widened.put(l.layer(), l);
             }
         }
         NetworkGraph originalGraph = NetworkGraph.of(model);
@@ -108,10 +110,25 @@ public final class ModelQuantizer {
             double alpha = 0;
             double signal = 0;
             double noise = 0;
+            List<String> splitNotes = new ArrayList<>();
+            LayerReport split = widened.get(n.label());
+            if (split != null) {
+                splitNotes.add("W widened: +" + split.splitChannels().length + " input channels (" + split.realization()
+                        + ")");
+            }
             for (String key : weightKeys(n)) {
                 INDArray w = paramView(base, n, key);
                 INDArray original = w.dup();
-                double a = quantizeWeight(n, key, w, settings, gridAlphas, originalGraph);
+                double a;
+                if ("RW".equals(key) && settings.expandRatio() > 0 && !settings.perChannel()
+                        && settings.policy().rejection(n) == null) {
+                    int k = org.ocs4j.split.ChannelSplitter.splitCount(settings.expandRatio(), w.size(0));
+                    a = quantizeFolded(w, settings, originalGraph.find(n.name()).map(o -> originalGraph.param(o, key))
+                            .orElse(w));
+                    splitNotes.add("RW folded: " + k + " recurrent channels split, halves quantized and summed back");
+                } else {
+                    a = quantizeWeight(n, key, w, settings, gridAlphas, originalGraph);
+                }
                 alpha = Math.max(alpha, a);
                 signal += Math.pow(original.norm2Number().doubleValue(), 2);
                 noise += Math.pow(original.sub(w).norm2Number().doubleValue(), 2);
@@ -129,7 +146,8 @@ public final class ModelQuantizer {
                 actSqnr = histogramSqnrDb(s, actGrid, actAlpha);
                 inputQuantizers.put(n.name(), new FakeQuantActivation(actGrid, actAlpha));
             }
-            report.add(new QuantizedLayer(n.label(), n.typeName(), alpha, weightSqnr, actAlpha, actGrid, actSqnr));
+            report.add(new QuantizedLayer(n.label(), n.typeName(), alpha, weightSqnr, actAlpha, actGrid, actSqnr,
+                    splitNotes.isEmpty() ? null : String.join("; ", splitNotes)));
         }
         progress.finish();
         Model result = inputQuantizers.isEmpty() ? base : ActivationQuantizers.insert(base, graph, inputQuantizers);
@@ -175,6 +193,29 @@ public final class ModelQuantizer {
             alpha = clipAlpha(settings.weightClip(), w, settings.weightBits());
         }
         w.assign(grid.fakeQuantize(w, alpha));
+        return alpha;
+    }
+
+    /**
+     * Weight OCS in folded form (DESIGN: recurrent weights): the rows of {@code w} (its input channels, here the
+     * layer's own recurrent state, which cannot be duplicated) are split as for widening, the split tensor is
+     * fake-quantized (grid-aware halves on its grid unless plain halving is asked for), and each appended row is
+     * summed back into its original row. Arithmetically this is the widened cell: {@code (a + b)·h = a·h + b·h}.
+     *
+     * @param unsplit the layer's weight in the original model (for {@code referenceCompatible} clip values)
+     * @return the clip value used
+     */
+    static double quantizeFolded(INDArray w, QuantizeSettings settings, INDArray unsplit) {
+        FixedPointGrid grid = FixedPointGrid.signed(settings.weightBits());
+        org.ocs4j.split.SplitResult split = TensorAnalysis.split(w, 0, settings.expandRatio(),
+                org.ocs4j.split.SplitOptions.PLAIN);
+        double alpha = clipAlpha(settings.weightClip(), settings.referenceCompatible() ? unsplit : split.weights(),
+                settings.weightBits());
+        if (settings.gridAware()) {
+            split = TensorAnalysis.split(w, 0, settings.expandRatio(),
+                    org.ocs4j.split.SplitOptions.PLAIN.withGridScale(grid.scale(alpha)));
+        }
+        w.assign(TensorAnalysis.fold(grid.fakeQuantize(split.weights(), alpha), 0, split));
         return alpha;
     }
 

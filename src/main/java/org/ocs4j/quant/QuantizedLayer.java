@@ -10,7 +10,9 @@ package org.ocs4j.quant;
  * @param activationAlpha static clip value of the layer's input, or NaN when activations stay FP32
  * @param activationGrid  the activation grid, or null
  * @param activationSqnrDb the input's SQNR on the calibration histogram, dB, or NaN
+ * @param split           how OCS was applied to this layer's matrices ({@code W widened: …; RW folded: …}), or null
  */
 public record QuantizedLayer(String layer, String layerType, double weightAlpha, double weightSqnrDb,
-                             double activationAlpha, FixedPointGrid activationGrid, double activationSqnrDb) {
+                             double activationAlpha, FixedPointGrid activationGrid, double activationSqnrDb,
+                             String split) {
 }

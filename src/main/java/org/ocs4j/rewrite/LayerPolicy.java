@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * {@link #include} are split or the run fails naming them; layers in {@link #exclude} are never split.
  *
  * @param kinds                  layer kinds split (and quantized) by default
- * @param alsoQuantized          layer kinds quantized but never split (depthwise conv, embedding, LSTM, RNN output)
+ * @param alsoQuantized          layer kinds quantized but never split (depthwise conv, embedding)
  * @param skipThreeChannelInputs skip layers with exactly 3 input channels (the RGB stem)
  * @param include                layer names, labels or DL4J class simple names that must be split
  * @param exclude                layer names, labels or DL4J class simple names never split nor quantized
@@ -26,8 +26,7 @@ public record LayerPolicy(Set<NodeKind> kinds, Set<NodeKind> alsoQuantized, bool
                           Set<String> include, Set<String> exclude) {
 
     /** Kinds whose weights ocs4j can quantize without splitting them. */
-    public static final Set<NodeKind> QUANTIZED_ONLY = Set.of(NodeKind.DEPTHWISE_CONV, NodeKind.EMBEDDING,
-            NodeKind.LSTM, NodeKind.RNN_OUTPUT);
+    public static final Set<NodeKind> QUANTIZED_ONLY = Set.of(NodeKind.DEPTHWISE_CONV, NodeKind.EMBEDDING);
 
     public LayerPolicy {
         kinds = Set.copyOf(kinds);
@@ -50,9 +49,13 @@ public record LayerPolicy(Set<NodeKind> kinds, Set<NodeKind> alsoQuantized, bool
         }
     }
 
-    /** @return conv, dense and output layers, wherever their input channels can be duplicated */
+    /**
+     * @return conv, dense, output, LSTM (input weights) and RNN output layers, wherever their input channels can be
+     * duplicated; depthwise and embedding layers are quantized without splitting
+     */
     public static LayerPolicy defaults() {
-        return new LayerPolicy(EnumSet.of(NodeKind.CONV, NodeKind.DENSE, NodeKind.OUTPUT), QUANTIZED_ONLY, false,
+        return new LayerPolicy(EnumSet.of(NodeKind.CONV, NodeKind.DENSE, NodeKind.OUTPUT, NodeKind.LSTM,
+                NodeKind.RNN_OUTPUT), QUANTIZED_ONLY, false,
                 Set.of(), Set.of());
     }
 
@@ -97,7 +100,7 @@ public record LayerPolicy(Set<NodeKind> kinds, Set<NodeKind> alsoQuantized, bool
         }
         if (required(node)) {
             return node.kind().hasSplittableWeights() ? null
-                    : node.describe() + " has no splittable input channels (supported: ConvolutionLayer, DenseLayer, OutputLayer)";
+                    : node.describe() + " has no splittable input channels (supported: ConvolutionLayer, DenseLayer, OutputLayer, LSTM, RnnOutputLayer)";
         }
         if (!kinds.contains(node.kind())) {
             return "layer kind " + node.kind() + " is not split by this policy";

@@ -160,7 +160,7 @@ final class ModelRebuilder {
                 long features = n.preProcessor() instanceof CnnToFeedForwardPreProcessor f
                         ? f.getInputHeight() * f.getInputWidth() : 1;
                 ff.setNIn(ff.getNIn() + extraInputChannels * features);
-            } else if (extraOutputs > 0 && ff.getNIn() > 0) {
+            } else if (extraOutputs > 0 && ff.getNIn() > 0 && n.kind() != org.ocs4j.graph.NodeKind.EMBEDDING) {
                 // A per-channel layer (batch norm, depthwise conv with multiplier 1, dropout) grows on both sides.
                 ff.setNIn(ff.getNIn() + extraOutputs);
             }
@@ -217,6 +217,9 @@ final class ModelRebuilder {
             value = inputWidened(n, value);
         }
         int[] appended = appendedOutputs.get(n.name());
+        if (appended != null && n.kind() == org.ocs4j.graph.NodeKind.LSTM) {
+            return WeightLayout.lstmUnitsAppended(key, value, appended);
+        }
         if (appended != null) {
             int axis = WeightLayout.outputAxis(n, key, value);
             value = Channels.gather(value, axis, Channels.identityThen((int) value.size(axis), appended));

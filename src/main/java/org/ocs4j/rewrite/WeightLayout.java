@@ -21,7 +21,8 @@ final class WeightLayout {
     static INDArray channelView(NodeKind kind, INDArray w, long featuresPerChannel) {
         return switch (kind) {
             case CONV -> w;
-            case DENSE, OUTPUT -> w.dup('c').reshape('c', w.size(0) / featuresPerChannel, featuresPerChannel, w.size(1));
+            case DENSE, OUTPUT, LSTM, RNN_OUTPUT -> w.dup('c').reshape('c', w.size(0) / featuresPerChannel,
+                    featuresPerChannel, w.size(1));
             default -> throw new IllegalArgumentException("no input-channel layout for " + kind);
         };
     }
@@ -30,9 +31,42 @@ final class WeightLayout {
     static INDArray fromChannelView(NodeKind kind, INDArray view) {
         return switch (kind) {
             case CONV -> view;
-            case DENSE, OUTPUT -> view.dup('c').reshape('c', view.size(0) * view.size(1), view.size(2));
+            case DENSE, OUTPUT, LSTM, RNN_OUTPUT -> view.dup('c').reshape('c', view.size(0) * view.size(1),
+                    view.size(2));
             default -> throw new IllegalArgumentException("no input-channel layout for " + kind);
         };
+    }
+
+    /**
+     * An LSTM producer's output channels are its units: each unit owns one column in each of the four gate blocks
+     * (DL4J order input, forget, output, modulation; {@code W [nIn, 4H]}, {@code RW [H, 4H]}, {@code b [4H]}).
+     * Duplicating unit {@code j} copies its four gate columns into a new unit, whose own recurrent row of {@code RW}
+     * is zero (its state, identical to unit {@code j}'s, is read through {@code j} alone), so both compute the same
+     * state and output at every step.
+     *
+     * @param appended the original units to duplicate, in order
+     */
+    static INDArray lstmUnitsAppended(String key, INDArray param, int[] appended) {
+        int axis = param.rank() - 1; // W, RW: [n, 4H]; b: [4H] or [1, 4H]
+        int hidden = (int) (param.size(axis) / 4);
+        int wide = hidden + appended.length;
+        int[] columns = new int[4 * wide];
+        for (int g = 0; g < 4; g++) {
+            for (int u = 0; u < hidden; u++) columns[g * wide + u] = g * hidden + u;
+            for (int i = 0; i < appended.length; i++) columns[g * wide + hidden + i] = g * hidden + appended[i];
+        }
+        INDArray out = org.ocs4j.split.Channels.gather(param, axis, columns);
+        if ("RW".equals(key)) {
+            out = org.ocs4j.split.Channels.gather(out, 0, org.ocs4j.split.Channels.identityThen(hidden,
+                    zeros(appended.length)));
+        }
+        return out;
+    }
+
+    private static int[] zeros(int n) {
+        int[] z = new int[n];
+        java.util.Arrays.fill(z, org.ocs4j.split.Channels.ZERO);
+        return z;
     }
 
     static int inputAxis(NodeKind kind) {
@@ -52,6 +86,9 @@ final class WeightLayout {
                 break;
             case DEPTHWISE_CONV:
                 if (weight) return 2;
+                break;
+            case EMBEDDING:
+                if (weight) return 1;
                 break;
             case BATCH_NORM:
                 return param.rank() - 1;

@@ -1,0 +1,120 @@
+package org.ocs4j.quant;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ocs4j.eval.PerplexityEvaluator;
+import org.ocs4j.graph.NodeKind;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.rewrite.LayerReport;
+import org.ocs4j.rewrite.ModelWidener;
+import org.ocs4j.rewrite.Realization;
+import org.ocs4j.rewrite.WidenReport;
+import org.ocs4j.rewrite.WidenSettings;
+import org.ocs4j.zoo.ReferenceModels;
+
+import java.util.EnumSet;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * OCS on an LSTM language model (embedding → LSTM → LSTM → RNN output): input weights widened through the producer
+ * (embedding columns, LSTM units duplicated with all four gate columns), recurrent weights split in folded form.
+ */
+class LstmOcsTest {
+
+    private static final int VOCAB = 40;
+
+    private static MultiLayerNetwork lm(long seed) {
+        MultiLayerNetwork net = ReferenceModels.lstmLanguageModel(VOCAB, 12, 20, seed);
+        // Larger-than-init weights give the outputs some range, so a wrong duplicate would show.
+        net.params().muli(3);
+        return net;
+    }
+
+    private static INDArray tokens(int batch, int steps, long seed) {
+        Random r = new Random(seed);
+        INDArray x = Nd4j.create(DataType.FLOAT, batch, 1, steps);
+        for (int b = 0; b < batch; b++) for (int t = 0; t < steps; t++) x.putScalar(new int[]{b, 0, t}, r.nextInt(VOCAB));
+        return x;
+    }
+
+    private static double relative(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue() / a.amaxNumber().doubleValue();
+    }
+
+    @Test
+    void theWidenedLanguageModelComputesTheSameProbabilities() {
+        MultiLayerNetwork net = lm(5);
+        INDArray before = net.params().dup();
+        ModelWidener.Widened w = ModelWidener.widen(net, WidenSettings.of(0.1), Progress.NONE);
+        assertEquals(before, net.params(), "the input model is not modified");
+        WidenReport report = w.report();
+        System.out.println(report);
+        assertEquals(3, report.layers().size(), "both LSTMs and the output layer: " + report);
+        for (LayerReport l : report.layers()) {
+            assertEquals(Realization.WIDENED_PRODUCER, l.realization(), l.toString());
+        }
+        MultiLayerNetwork wide = (MultiLayerNetwork) w.model();
+        assertEquals(12 + 2, ((LSTM) wide.getLayer(1).conf().getLayer()).getNIn(), "ceil(0.1·12) embedding copies");
+        assertEquals(20 + 2, ((LSTM) wide.getLayer(1).conf().getLayer()).getNOut(), "units copied for the next LSTM");
+        INDArray x = tokens(4, 15, 1);
+        double rel = relative(net.output(x), wide.output(x));
+        System.out.printf("widened LSTM LM: max relative difference of the probabilities %.3g%n", rel);
+        assertTrue(rel <= 1e-5, "widened ≡ original within 1e-5 relative: " + rel);
+
+        int[] stream = new Random(2).ints(600, 0, VOCAB).toArray();
+        double p0 = PerplexityEvaluator.evaluate(net, stream, 0, 35, Progress.NONE).perplexity();
+        double p1 = PerplexityEvaluator.evaluate(wide, stream, 0, 35, Progress.NONE).perplexity();
+        System.out.printf("perplexity over 600 tokens with state carried: original %.6f, widened %.6f%n", p0, p1);
+        assertEquals(p0, p1, 1e-5 * p0, "the state carried across windows stays identical");
+    }
+
+    @Test
+    void foldedEqualsWidenedForInputWeights() {
+        MultiLayerNetwork net = lm(9);
+        LayerPolicy lstmOnly = new LayerPolicy(EnumSet.of(NodeKind.LSTM), Set.of(), false, Set.of(), Set.of())
+                .excluding("2");
+        QuantizeSettings s = new QuantizeSettings(4, 0, Clip.NONE, Clip.NONE, false,
+                0.1, true, false, lstmOnly, 1);
+        // Widened: LSTM "1" reads duplicated embedding columns with split, quantized input weights.
+        ModelQuantizer.Quantized widened = ModelQuantizer.quantize(net, s, null, Progress.NONE);
+        QuantizedLayer q = widened.layers().get(0);
+        assertNotNull(q.split());
+        assertTrue(q.split().contains("W widened") && q.split().contains("RW folded"), q.split());
+        // Folded: the same split of W quantized and summed back into a matrix of the original size.
+        MultiLayerNetwork folded = net.clone();
+        INDArray w = folded.getLayer(1).getParam("W");
+        INDArray rw = folded.getLayer(1).getParam("RW");
+        ModelQuantizer.quantizeFolded(w, s, w.dup());
+        ModelQuantizer.quantizeFolded(rw, s, rw.dup());
+        INDArray x = tokens(4, 15, 3);
+        double rel = relative(((MultiLayerNetwork) widened.model()).output(x), folded.output(x));
+        System.out.printf("W4 LSTM input weights, widened vs folded: max relative difference %.3g%n", rel);
+        assertTrue(rel <= 1e-5, "folded ≡ widened within 1e-5: " + rel);
+        double changed = relative(net.output(x), folded.output(x));
+        assertTrue(changed > 1e-3, "and 4-bit quantization did change the outputs: " + changed);
+    }
+
+    @Test
+    void grownShapesSaveAndLoad() throws Exception {
+        MultiLayerNetwork net = lm(3);
+        Model wide = ModelWidener.widen(net, WidenSettings.of(0.05), Progress.NONE)
+                .model();
+        java.io.File f = java.io.File.createTempFile("lstm-wide", ".zip");
+        f.deleteOnExit();
+        org.deeplearning4j.util.ModelSerializer.writeModel(wide, f, false);
+        MultiLayerNetwork back = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(f);
+        INDArray x = tokens(2, 7, 4);
+        assertEquals(0.0, relative(((MultiLayerNetwork) wide).output(x), back.output(x)), 0.0);
+    }
+}
