@@ -94,7 +94,7 @@ final class EvalCommand implements Callable<Integer> {
         return outputCount(net) == classes + 1 ? 1 : 0;
     }
 
-    private static long outputCount(Model net) {
+    static long outputCount(Model net) {
         NetworkGraph graph = NetworkGraph.of(net);
         Node last = graph.nodes().get(graph.nodes().size() - 1);
         return last.layer() instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f ? f.getNOut() : -1;

@@ -4,7 +4,12 @@ import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.quant.Clip;
 import org.ocs4j.rewrite.LayerPolicy;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.data.BpttIterator;
+import org.ocs4j.data.WordCorpus;
 import org.ocs4j.sweep.ClassificationScorer;
+import org.ocs4j.sweep.PerplexityScorer;
+import org.ocs4j.sweep.Scorer;
 import org.ocs4j.sweep.Column;
 import org.ocs4j.sweep.SweepConfig;
 import org.ocs4j.sweep.SweepReport;
@@ -25,7 +30,8 @@ import java.util.concurrent.Callable;
  * bit width × method, written as Markdown/CSV/JSON with PNG plots; resumable.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "Paper-style sweep of an image classifier: top-1 accuracy for weight bits × activation bits ×"
+        description = "Paper-style sweep of an image classifier (--data) or an LSTM language model (--corpus): top-1"
+                + " accuracy or perplexity for weight bits × activation bits ×"
                 + " method (no clip, MAX c, MSE, ACIQ, KL, percentile, per-channel, OCS r, OCS + best clip), written to"
                 + " DIR as report.md, results.csv, results.json and PNG plots with provenance. Every finished cell is"
                 + " stored at once: rerunning the same command after an interruption computes only the missing cells.")
@@ -76,6 +82,16 @@ final class SweepCommand implements Callable<Integer> {
             + " has one output more than the data has classes, else 0)")
     Integer skipOutputs;
 
+    @Option(names = "--corpus", description = "a language-model sweep instead: PTB (ptb.*.txt) or WikiText-2"
+            + " (wiki.*.tokens) folder; scores perplexity on --split, calibrates on random training windows")
+    Path corpus;
+
+    @Option(names = "--split", defaultValue = "test", description = "corpus split scored with --corpus (default ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--window", defaultValue = "35", description = "tokens per window with --corpus (default ${DEFAULT-VALUE})")
+    int window;
+
     @Option(names = "--title", description = "report heading (default: the model file name)")
     String title;
 
@@ -84,8 +100,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!data.given()) {
-            throw new IllegalArgumentException("--data is required: an image folder or fashion-mnist");
+        if (data.given() == (corpus != null)) {
+            throw new IllegalArgumentException("give --data (an image folder or fashion-mnist) for a classifier, or"
+                    + " --corpus (PTB or WikiText-2 folder) for a language model");
         }
         ModelFiles.requireNotInput(out, model);
         List<Column> columns = new ArrayList<>(Column.parseList(methods));
@@ -97,17 +114,47 @@ final class SweepCommand implements Callable<Integer> {
         SweepConfig config = new SweepConfig(weightBits, activationBits, columns, Clip.parse(activationClip),
                 LayerPolicy.named(policy), calibrationBatches, seed);
         Model net = ModelFiles.load(model);
-        DataOptions.Opened eval = data.open(net, model, batch);
-        int skip = skipOutputs != null ? skipOutputs : EvalCommand.skipFor(net, eval.classes());
-        ClassificationScorer scorer = new ClassificationScorer(() -> {
-            eval.iterator().reset();
-            return eval.iterator();
-        }, skip, eval.examples(), eval.description());
-        DataOptions.Opened calibration = activationBits.stream().allMatch(a -> a == 0) ? null
-                : data.openCalibration(net, model, batch, calibrationBatches, seed);
-        SweepRunner runner = new SweepRunner(net, ModelFiles.sha256(model), config, scorer,
-                calibration == null ? null : calibration.iterator(),
-                calibration == null ? "none" : calibration.description())
+        boolean calibrate = activationBits.stream().anyMatch(a -> a != 0);
+        Scorer scorer;
+        DataSetIterator calibration = null;
+        String calibrationDescription = "none";
+        if (corpus != null) {
+            WordCorpus words = WordCorpus.detect(corpus);
+            long outputs = EvalCommand.outputCount(net);
+            if (outputs != words.vocabularySize()) {
+                throw new IllegalArgumentException(model.getFileName() + " predicts " + outputs + " tokens but the "
+                        + words.name() + " vocabulary has " + words.vocabularySize() + ": not a model of this corpus");
+            }
+            scorer = new PerplexityScorer(words.tokens(split), words.id(WordCorpus.EOS), window,
+                    words.name() + " " + split + ", window " + window + ", state carried");
+            if (calibrate) {
+                int[] train = words.tokens("train");
+                int need = batch * (calibrationBatches * window + 1);
+                if (train.length < need) {
+                    throw new IllegalArgumentException("the training split has " + train.length + " tokens, fewer than"
+                            + " the " + need + " calibration needs");
+                }
+                int offset = new java.util.Random(seed).nextInt(train.length - need + 1);
+                calibration = new BpttIterator(java.util.Arrays.copyOfRange(train, offset, offset + need), batch,
+                        window);
+                calibrationDescription = words.name() + " train tokens " + offset + ".." + (offset + need)
+                        + " as " + batch + " rows × " + window + "-token windows";
+            }
+        } else {
+            DataOptions.Opened eval = data.open(net, model, batch);
+            int skip = skipOutputs != null ? skipOutputs : EvalCommand.skipFor(net, eval.classes());
+            scorer = new ClassificationScorer(() -> {
+                eval.iterator().reset();
+                return eval.iterator();
+            }, skip, eval.examples(), eval.description());
+            if (calibrate) {
+                DataOptions.Opened c = data.openCalibration(net, model, batch, calibrationBatches, seed);
+                calibration = c.iterator();
+                calibrationDescription = c.description();
+            }
+        }
+        SweepRunner runner = new SweepRunner(net, ModelFiles.sha256(model), config, scorer, calibration,
+                calibrationDescription)
                 .progress(ConsoleProgress.forConsole())
                 .command("ocs4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         SweepResult result = runner.run(out);

@@ -49,6 +49,18 @@ public final class WordCorpus {
                 dir.resolve("wiki.test.tokens"));
     }
 
+    /**
+     * PTB or WikiText-2, whichever the folder holds.
+     *
+     * @throws IllegalArgumentException naming the folder and the files looked for when it holds neither
+     */
+    public static WordCorpus detect(Path dir) {
+        if (java.nio.file.Files.isRegularFile(dir.resolve("ptb.train.txt"))) return ptb(dir);
+        if (java.nio.file.Files.isRegularFile(dir.resolve("wiki.train.tokens"))) return wikiText2(dir);
+        throw new IllegalArgumentException(dir + " holds neither ptb.train.txt (Penn Treebank) nor wiki.train.tokens"
+                + " (WikiText-2)");
+    }
+
     /** A corpus from three files: the vocabulary comes from {@code train}. */
     public static WordCorpus load(String name, Path train, Path valid, Path test) {
         Map<String, Integer> ids = new HashMap<>();

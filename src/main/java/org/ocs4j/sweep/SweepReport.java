@@ -78,7 +78,8 @@ public final class SweepReport {
     static String markdown(SweepResult r, String title, List<SweepPlots.Plot> plots) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(title).append("\n\n");
-        sb.append(r.metric()).append(" on ").append(r.data()).append(". Weights per tensor")
+        sb.append(r.metric()).append(" on ").append(r.data()).append(r.higherIsBetter() ? "" : " (lower is better)")
+                .append(". Weights per tensor")
                 .append(" (signed grid, round half to even) unless a column says per-channel; activations at the")
                 .append(" row's bits with α by ").append(r.config().activationClip()).append(", calibrated on ")
                 .append(r.calibration()).append(". OCS columns split grid-aware unless marked plain; ")
