@@ -44,6 +44,10 @@ final class EvalCommand implements Callable<Integer> {
             + " evaluating (inference-only, same outputs to float rounding, faster)")
     boolean foldBatchNorm;
 
+    @Option(names = "--executor", defaultValue = "fast", description = "what computes the outputs: fast (convolutions"
+            + " and batch norms as libnd4j ops) or dl4j (DL4J's output()); default ${DEFAULT-VALUE}")
+    String executor;
+
     @Option(names = "--report", description = "also write the result and its provenance as JSON")
     Path report;
 
@@ -65,10 +69,11 @@ final class EvalCommand implements Callable<Integer> {
         DataOptions.Opened opened = data.open(net, model, batch);
         String described = opened.description();
         int skip = skipOutputs != null ? skipOutputs : skipFor(net, opened.classes());
-        ClassificationResult r = ClassifierEvaluator.evaluate(net, opened.iterator(), skip, opened.examples(),
+        org.ocs4j.exec.Executor path = org.ocs4j.exec.Executor.parse(executor);
+        ClassificationResult r = ClassifierEvaluator.evaluate(net, opened.iterator(), skip, opened.examples(), path,
                 ConsoleProgress.forConsole());
-        System.out.printf(Locale.ROOT, "%s on %s%s: %s%n", model.getFileName(), described,
-                skip > 0 ? " (first " + skip + " output skipped)" : "", r);
+        System.out.printf(Locale.ROOT, "%s on %s%s: %s [%s]%n", model.getFileName(), described,
+                skip > 0 ? " (first " + skip + " output skipped)" : "", r, path.description());
         if (report != null) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("model", model.toString());
@@ -81,9 +86,10 @@ final class EvalCommand implements Callable<Integer> {
             json.put("top5Correct", r.top5Correct());
             json.put("imagesPerSecond", r.imagesPerSecond());
             json.put("forwardImagesPerSecond", r.forwardImagesPerSecond());
+            json.put("executor", path.description());
             json.put("provenance", Provenance.capture("ocs4j eval " + model + " --data " + data.data,
                     ModelFiles.sha256(model), 0, described + ", batch " + batch
-                            + (foldBatchNorm ? ", batch norms folded" : "")));
+                            + (foldBatchNorm ? ", batch norms folded" : "") + ", outputs by " + path.description()));
             ModelFiles.writeString(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(json));
         }

@@ -7,6 +7,7 @@ import org.ocs4j.rewrite.LayerPolicy;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.data.BpttIterator;
 import org.ocs4j.data.WordCorpus;
+import org.ocs4j.exec.Executor;
 import org.ocs4j.sweep.ClassificationScorer;
 import org.ocs4j.sweep.PerplexityScorer;
 import org.ocs4j.sweep.Scorer;
@@ -92,6 +93,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "35", description = "tokens per window with --corpus (default ${DEFAULT-VALUE})")
     int window;
 
+    @Option(names = "--executor", defaultValue = "fast", description = "what computes classifier outputs: fast"
+            + " (convolutions and batch norms as libnd4j ops) or dl4j (DL4J's output()); default ${DEFAULT-VALUE}")
+    String executor;
+
     @Option(names = "--title", description = "report heading (default: the model file name)")
     String title;
 
@@ -146,7 +151,7 @@ final class SweepCommand implements Callable<Integer> {
             scorer = new ClassificationScorer(() -> {
                 eval.iterator().reset();
                 return eval.iterator();
-            }, skip, eval.examples(), eval.description());
+            }, skip, eval.examples(), eval.description(), Executor.parse(executor));
             if (calibrate) {
                 DataOptions.Opened c = data.openCalibration(net, model, batch, calibrationBatches, seed);
                 calibration = c.iterator();

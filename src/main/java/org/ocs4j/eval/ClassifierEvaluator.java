@@ -31,6 +31,13 @@ public final class ClassifierEvaluator {
      */
     public static ClassificationResult evaluate(Model model, DataSetIterator data, int skipLeadingOutputs,
                                                 long expectedExamples, Progress progress) {
+        return evaluate(model, data, skipLeadingOutputs, expectedExamples, org.ocs4j.exec.Executor.DL4J, progress);
+    }
+
+    /** As {@link #evaluate(Model, DataSetIterator, int, long, Progress)}, the outputs computed by {@code executor}. */
+    public static ClassificationResult evaluate(Model model, DataSetIterator data, int skipLeadingOutputs,
+                                                long expectedExamples, org.ocs4j.exec.Executor executor,
+                                                Progress progress) {
         if (skipLeadingOutputs < 0) {
             throw new IllegalArgumentException("skipLeadingOutputs " + skipLeadingOutputs + " must be ≥ 0");
         }
@@ -46,7 +53,7 @@ public final class ClassifierEvaluator {
             DataSet batch = data.next();
             INDArray labels = batch.getLabels();
             long t0 = System.nanoTime();
-            INDArray out = output(model, batch.getFeatures());
+            INDArray out = executor.output(model, batch.getFeatures());
             forwardNanos += System.nanoTime() - t0;
             if (out.rank() != 2) {
                 throw new IllegalArgumentException("the model's output has shape " + java.util.Arrays.toString(out.shape())
@@ -81,18 +88,8 @@ public final class ClassifierEvaluator {
         return new ClassificationResult(examples, correct1, top1.getTopNCorrectCount(), forwardNanos / 1e9, total);
     }
 
-    /** @return the model's single output for a batch, in inference mode */
+    /** @return the model's single output for a batch, in inference mode, by DL4J's own {@code output()} */
     public static INDArray output(Model model, INDArray features) {
-        if (model instanceof ComputationGraph cg) {
-            if (cg.getNumOutputArrays() != 1) {
-                throw new IllegalArgumentException("the graph has " + cg.getNumOutputArrays()
-                        + " outputs; a classifier evaluation needs exactly one");
-            }
-            return cg.outputSingle(false, features);
-        }
-        if (model instanceof MultiLayerNetwork mln) {
-            return mln.output(features, false);
-        }
-        throw new IllegalArgumentException("unsupported model type " + model.getClass().getName());
+        return org.ocs4j.exec.Executor.DL4J.output(model, features);
     }
 }

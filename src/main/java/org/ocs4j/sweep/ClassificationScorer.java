@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.eval.ClassificationResult;
 import org.ocs4j.eval.ClassifierEvaluator;
+import org.ocs4j.exec.Executor;
 import org.ocs4j.progress.Progress;
 
 import java.util.LinkedHashMap;
@@ -18,9 +19,10 @@ import java.util.function.Supplier;
  * @param skipLeadingOutputs leading model outputs that are not classes (1 for a background class)
  * @param expectedExamples   how many examples the data holds (checked: a short read fails the cell)
  * @param description        what the data is, for reports
+ * @param executor           what computes the outputs (named in {@link #describe()})
  */
 public record ClassificationScorer(Supplier<DataSetIterator> data, int skipLeadingOutputs, long expectedExamples,
-                                   String description) implements Scorer {
+                                   String description, Executor executor) implements Scorer {
 
     @Override
     public String metric() {
@@ -35,13 +37,14 @@ public record ClassificationScorer(Supplier<DataSetIterator> data, int skipLeadi
     @Override
     public String describe() {
         return description + ", " + expectedExamples + " examples"
-                + (skipLeadingOutputs > 0 ? ", first " + skipLeadingOutputs + " output(s) skipped" : "");
+                + (skipLeadingOutputs > 0 ? ", first " + skipLeadingOutputs + " output(s) skipped" : "")
+                + (executor == Executor.DL4J ? "" : "; outputs by " + executor.description());
     }
 
     @Override
     public Score score(Model model, Progress progress) {
         ClassificationResult r = ClassifierEvaluator.evaluate(model, data.get(), skipLeadingOutputs, expectedExamples,
-                progress);
+                executor, progress);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("top1", 100 * r.top1());
         metrics.put("top5", 100 * r.top5());

@@ -55,7 +55,7 @@ class SweepRunnerTest {
     /** Counts scored models; throws after {@code failAfter} of them (a kill), or never when negative. */
     private final class CountingScorer implements Scorer {
         final ClassificationScorer inner = new ClassificationScorer(() -> new ListDataSetIterator<>(data.batchBy(16), 16),
-                0, 64, "64 self-labelled random images");
+                0, 64, "64 self-labelled random images", org.ocs4j.exec.Executor.DL4J);
         final int failAfter;
         int calls;
 
