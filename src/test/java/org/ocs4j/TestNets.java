@@ -71,6 +71,26 @@ public final class TestNets {
         return init(conf, seed);
     }
 
+    /** Channels-last (NHWC, as Keras imports): stride-2 conv → BN → ReLU → conv → max pool → global pool → output. */
+    public static ComputationGraph channelsLast(long seed) {
+        var nhwc = org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+        ComputationGraphConfiguration conf = base(seed).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(12, 12, 3, nhwc))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(8).dataFormat(nhwc)
+                        .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn", new BatchNormalization.Builder().dataFormat(nhwc).build(), "c1")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(6).dataFormat(nhwc).padding(1, 1)
+                        .activation(Activation.RELU).build(), "relu")
+                .addLayer("pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                        .dataFormat(nhwc).build(), "c2")
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "pool")
+                .addLayer("out", output(4), "gap")
+                .setOutputs("out").build();
+        return init(conf, seed);
+    }
+
     /** Two convolution branches concatenated, then a conv and a dense head through a flatten. */
     public static ComputationGraph concat(long seed) {
         ComputationGraphConfiguration conf = base(seed).graphBuilder().addInputs("in")

@@ -95,7 +95,9 @@ public final class FastInference {
                 for (int i = 0; i < from.length; i++) {
                     in[i] = outputs.get(from[i].getVertexIndex());
                 }
-                if (v instanceof LayerVertex lv) {
+                if (v instanceof org.deeplearning4j.nn.graph.vertex.impl.PreprocessorVertex pv) {
+                    out = pv.getPreProcessor().preProcess(in[0], (int) in[0].size(0), NO_WORKSPACES);
+                } else if (v instanceof LayerVertex lv) {
                     INDArray x = in[0];
                     if (lv.getLayerPreProcessor() != null) {
                         x = lv.getLayerPreProcessor().preProcess(x, (int) x.size(0), NO_WORKSPACES);
@@ -153,8 +155,17 @@ public final class FastInference {
         INDArray beta = conf.isLockGammaBeta() ? Nd4j.valueArrayOf(new long[]{c}, conf.getBeta(), mean.dataType())
                 : layer.getParam("beta").reshape(c);
         int axis = x.rank() == 2 || conf.getCnn2DFormat() == CNN2DFormat.NCHW ? 1 : 3;
-        INDArray input = x.dataType() == mean.dataType() ? x : x.castTo(mean.dataType());
+        INDArray input = contiguous(x.dataType() == mean.dataType() ? x : x.castTo(mean.dataType()));
         return Nd4j.exec(new BatchNorm(input, mean, var, gamma, beta, conf.getEps(), axis))[0];
+    }
+
+    /**
+     * The ops read their input as a dense c-order buffer: an array with other strides (a permuted NHWC view from an
+     * image pipeline, say) would be read wrongly — silently, NaNs or a crash — so it is copied first.
+     */
+    private static INDArray contiguous(INDArray x) {
+        return x.ordering() == 'c' && !x.isView() && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(x)
+                ? x : x.dup('c');
     }
 
     /** A plain 2-D convolution (exactly {@link ConvolutionLayer}, not a subclass), not in causal mode. */
@@ -185,7 +196,7 @@ public final class FastInference {
                     + conf.getCnn2dDataFormat() + " input with " + w.size(1) + " channels, got shape "
                     + java.util.Arrays.toString(x.shape()));
         }
-        INDArray input = x.dataType() == w.dataType() ? x : x.castTo(w.dataType());
+        INDArray input = contiguous(x.dataType() == w.dataType() ? x : x.castTo(w.dataType()));
         INDArray[] inputs = conf.hasBias() ? new INDArray[]{input, w, layer.getParam("b").reshape(w.size(0))}
                 : new INDArray[]{input, w};
         INDArray z = Nd4j.exec(new Conv2D(inputs, null, config))[0];

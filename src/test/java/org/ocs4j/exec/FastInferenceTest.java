@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FastInferenceTest {
 
     static double check(String name, Model model, INDArray x) {
+        INDArray actual = FastInference.output(model, x); // first: it must not rely on state output() leaves
         INDArray expected = ClassifierEvaluator.output(model, x);
-        INDArray actual = FastInference.output(model, x.dup());
         assertTrue(Arrays.equals(expected.shape(), actual.shape()), name + ": shapes " + Arrays.toString(expected.shape())
                 + " vs " + Arrays.toString(actual.shape()));
         double diff = expected.sub(actual).amaxNumber().doubleValue();
@@ -53,8 +53,8 @@ class FastInferenceTest {
      * the outputs differ by at most 5 % of max|y| — a wrong padding, layout or weight would differ by O(max|y|).
      */
     static void checkQuantizedActivations(String name, Model model, INDArray x) {
+        INDArray actual = FastInference.output(model, x);
         INDArray expected = ClassifierEvaluator.output(model, x);
-        INDArray actual = FastInference.output(model, x.dup());
         double diff = expected.sub(actual).amaxNumber().doubleValue();
         double scale = expected.amaxNumber().doubleValue();
         long same = expected.argMax(1).eq(actual.argMax(1)).castTo(DataType.INT).sumNumber().longValue();
@@ -94,6 +94,17 @@ class FastInferenceTest {
     }
 
     @Test
+    void inputsWithPermutedStridesAreReadCorrectly() {
+        // Image pipelines hand NHWC batches as permuted views of NCHW buffers (strides [HWC, W, 1, HW] here).
+        INDArray nchw = images(6, 4, 3, 12, 12);
+        INDArray nhwcView = nchw.permute(0, 2, 3, 1);
+        assertTrue(!org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(nhwcView), "a strided view");
+        ComputationGraph nhwc = TestNets.channelsLast(8);
+        check("CG channels-last on a permuted view", nhwc, nhwcView);
+        check("CG channels-last on a dense copy", nhwc, nhwcView.dup('c'));
+    }
+
+    @Test
     void fashionMnistModelsWidenedAndFakeQuantized() {
         SharedData.fashionMnist();
         DataSet test = (DataSet) FashionMnist.test(FashionMnist.DEBIAN_DIR).getRange(0, 64);
@@ -127,6 +138,22 @@ class FastInferenceTest {
         INDArray y = cifar.iterator(org.ocs4j.data.ImagePreprocessing.resize(32, 32, org.ocs4j.data.Normalization.UNIT)
                 .channelsLast(), 32).next().getFeatures();
         realModel("ResNet-20 (Keras, NHWC)", resnet20, y);
+
+        // Straight from the image pipeline, whose NHWC batches are not dense c-order buffers (strides [HWC, W, 1, HW]):
+        // the ops must copy them first (without that copy, NaNs appeared in a quarter of the batches).
+        var batches = org.ocs4j.data.Cifar10.classFolders(SharedData.require("cifar10/test")).sample(256, 2)
+                .iterator(org.ocs4j.data.ImagePreprocessing.resize(32, 32, org.ocs4j.data.Normalization.UNIT)
+                        .channelsLast(), 32);
+        double worst = 0;
+        while (batches.hasNext()) {
+            INDArray b = batches.next().getFeatures();
+            INDArray fast = FastInference.output(resnet20, b);
+            INDArray dl4j = ClassifierEvaluator.output(resnet20, b);
+            worst = Math.max(worst, fast.sub(dl4j).amaxNumber().doubleValue());
+            assertTrue(!fast.isNaN().any(), "no NaN from pipeline batches");
+        }
+        System.out.printf("ResNet-20 on 8 pipeline batches of 32: max|Δy| = %.3g%n", worst);
+        assertTrue(worst <= 1e-4, "pipeline batches: " + worst);
     }
 
     private static void realModel(String name, Model net, INDArray x) {
