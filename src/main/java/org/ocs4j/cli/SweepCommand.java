@@ -161,7 +161,9 @@ final class SweepCommand implements Callable<Integer> {
         SweepRunner runner = new SweepRunner(net, ModelFiles.sha256(model), config, scorer, calibration,
                 calibrationDescription)
                 .progress(ConsoleProgress.forConsole())
-                .command("ocs4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+                .command("bin/ocs4j " + spec.commandLine().getParseResult().originalArgs().stream()
+                        .map(a -> a.matches("[\\w./:,+=@-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                        .collect(java.util.stream.Collectors.joining(" ")));
         SweepResult result = runner.run(out);
         List<Path> written = SweepReport.write(result, title != null ? title : model.getFileName().toString(), net,
                 out);

@@ -93,6 +93,20 @@ class FastInferenceTest {
                 Progress.NONE).model(), images(2, 4, 3, 12, 12));
     }
 
+    /**
+     * The suite runs on the generic ND4J natives (no oneDNN, no AVX2 needed), so every equivalence here covers
+     * machines without AVX2; CI checks the oneDNN natives separately (.ci/run).
+     */
+    @Test
+    void theseChecksRunOnTheGenericNatives() {
+        Nd4j.getBackend();
+        String natives = org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("nd4j") && e.getValue() != null)
+                .map(e -> Path.of(e.getValue()).getParent().getFileName().toString()).findFirst().orElse("none");
+        System.out.println("ND4J natives of the test JVM: " + natives);
+        assertTrue(natives.equals("linux-x86_64"), "generic natives expected, got " + natives);
+    }
+
     @Test
     void inputsWithPermutedStridesAreReadCorrectly() {
         // Image pipelines hand NHWC batches as permuted views of NCHW buffers (strides [HWC, W, 1, HW] here).
