@@ -186,4 +186,19 @@ class ModelQuantizerTest {
         assertThrows(IllegalArgumentException.class,
                 () -> QuantizeSettings.of(8, 8).withPerChannel(true).withOcs(0.1, true));
     }
+
+    @Test
+    void theCalibrationFingerprintIgnoresTheConfigurationSeed() {
+        // DL4J's default seed is the clock, so each Keras/TF import of the same file records another one.
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork a = org.ocs4j.TestNets.mln(1);
+        var conf = a.getLayerWiseConfigurations().clone();
+        conf.getConfs().forEach(c -> c.setSeed(987654321L));
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork b = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        b.init(a.params().dup(), false);
+        org.junit.jupiter.api.Assertions.assertNotEquals(a.getLayerWiseConfigurations().toJson(), conf.toJson());
+        org.junit.jupiter.api.Assertions.assertEquals(CalibrationCache.fingerprint(a), CalibrationCache.fingerprint(b));
+        b.params().putScalar(0, b.params().getDouble(0) + 1);
+        org.junit.jupiter.api.Assertions.assertNotEquals(CalibrationCache.fingerprint(a), CalibrationCache.fingerprint(b),
+                "a changed weight is another model");
+    }
 }
