@@ -157,4 +157,16 @@ public final class TestNets {
             if (k.endsWith("_var")) v.assign(Nd4j.rand(v.dataType(), v.shape()).addi(0.5));
         }
     }
+
+    /** @return random token ids as a language model's input {@code [batch, 1, steps]}, seeded */
+    public static INDArray tokenWindows(int batch, int steps, int vocabulary, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        INDArray x = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, batch, 1, steps);
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                x.putScalar(new int[]{b, 0, t}, r.nextInt(vocabulary));
+            }
+        }
+        return x;
+    }
 }

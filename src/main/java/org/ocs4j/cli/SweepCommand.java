@@ -93,8 +93,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "35", description = "tokens per window with --corpus (default ${DEFAULT-VALUE})")
     int window;
 
-    @Option(names = "--executor", defaultValue = "fast", description = "what computes classifier outputs: fast"
-            + " (convolutions and batch norms as libnd4j ops) or dl4j (DL4J's output()); default ${DEFAULT-VALUE}")
+    @Option(names = "--executor", defaultValue = "fast", description = "what computes the outputs: fast"
+            + " (convolutions, batch norms and LSTMs as libnd4j ops) or dl4j (DL4J's output() / rnnTimeStep());"
+            + " default ${DEFAULT-VALUE}")
     String executor;
 
     @Option(names = "--title", description = "report heading (default: the model file name)")
@@ -131,7 +132,7 @@ final class SweepCommand implements Callable<Integer> {
                         + words.name() + " vocabulary has " + words.vocabularySize() + ": not a model of this corpus");
             }
             scorer = new PerplexityScorer(words.tokens(split), words.id(WordCorpus.EOS), window,
-                    words.name() + " " + split + ", window " + window + ", state carried");
+                    words.name() + " " + split + ", window " + window + ", state carried", Executor.parse(executor));
             if (calibrate) {
                 int[] train = words.tokens("train");
                 int need = batch * (calibrationBatches * window + 1);

@@ -8,6 +8,8 @@ import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.data.BpttIterator;
+import org.ocs4j.exec.Executor;
+import org.ocs4j.exec.FastRecurrentInference;
 import org.ocs4j.progress.Progress;
 
 /**
@@ -28,6 +30,16 @@ public final class PerplexityEvaluator {
      * @param window     steps per forward call (any value gives the same result; larger is faster)
      */
     public static PerplexityResult evaluate(Model model, int[] tokens, int startToken, int window, Progress progress) {
+        return evaluate(model, tokens, startToken, window, Executor.DL4J, progress);
+    }
+
+    /**
+     * @param executor {@link Executor#DL4J}: DL4J's {@code rnnTimeStep}; {@link Executor#FAST}:
+     *                 {@link FastRecurrentInference} (LSTMs as fused libnd4j ops, same result)
+     * @see #evaluate(Model, int[], int, int, Progress)
+     */
+    public static PerplexityResult evaluate(Model model, int[] tokens, int startToken, int window, Executor executor,
+                                            Progress progress) {
         if (!(model instanceof MultiLayerNetwork lm)) {
             throw new IllegalArgumentException("perplexity needs a MultiLayerNetwork language model, got "
                     + (model == null ? "null" : model.getClass().getSimpleName()));
@@ -46,6 +58,7 @@ public final class PerplexityEvaluator {
             }
         }
         BpttIterator windows = new BpttIterator(stream, 1, window);
+        FastRecurrentInference fast = executor == Executor.FAST ? new FastRecurrentInference(lm) : null;
         long start = System.nanoTime();
         double nll = 0;
         long count = 0;
@@ -54,7 +67,7 @@ public final class PerplexityEvaluator {
         try {
             while (windows.hasNext()) {
                 DataSet w = windows.next();
-                INDArray p = lm.rnnTimeStep(w.getFeatures()); // [1, V, T]
+                INDArray p = fast != null ? fast.timeStep(w.getFeatures()) : lm.rnnTimeStep(w.getFeatures()); // [1, V, T]
                 long t = p.size(2);
                 INDArray probs = p.reshape(p.size(1), t).transpose(); // [T, V]
                 INDArray labels = w.getLabels().reshape(t).castTo(DataType.INT32);

@@ -13,7 +13,11 @@ public enum Executor {
     /** DL4J's own {@code output()}. */
     DL4J("DL4J output()"),
 
-    /** {@link FastInference}: convolutions and batch norms as libnd4j ops, everything else DL4J's code. */
+    /**
+     * {@link FastInference}: convolutions and batch norms as libnd4j ops, everything else DL4J's code; for language
+     * models {@link FastRecurrentInference}: LSTMs as the fused {@code lstmLayer} op. (The description names the
+     * classifier path: it is part of the identity of committed sweeps.)
+     */
     FAST("ocs4j FastInference (libnd4j conv2d + batchnorm ops, DL4J layers otherwise)");
 
     private final String description;

@@ -3,6 +3,7 @@ package org.ocs4j.sweep;
 import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.eval.PerplexityEvaluator;
 import org.ocs4j.eval.PerplexityResult;
+import org.ocs4j.exec.Executor;
 import org.ocs4j.progress.Progress;
 
 import java.util.LinkedHashMap;
@@ -16,8 +17,10 @@ import java.util.Map;
  * @param startToken  the token fed before the first one (e.g. {@code <eos>})
  * @param window      tokens per forward call
  * @param description what the tokens are, for reports
+ * @param executor    what computes the model's outputs
  */
-public record PerplexityScorer(int[] tokens, int startToken, int window, String description) implements Scorer {
+public record PerplexityScorer(int[] tokens, int startToken, int window, String description, Executor executor)
+        implements Scorer {
 
     @Override
     public String metric() {
@@ -31,12 +34,15 @@ public record PerplexityScorer(int[] tokens, int startToken, int window, String 
 
     @Override
     public String describe() {
-        return description + ", " + tokens.length + " tokens";
+        return description + ", " + tokens.length + " tokens"
+                + (executor == Executor.DL4J ? "" : "; outputs by ocs4j FastRecurrentInference (libnd4j lstmLayer op,"
+                + " DL4J layers otherwise)");
     }
 
     @Override
     public Score score(Model model, Progress progress) {
-        PerplexityResult r = PerplexityEvaluator.evaluate(model, tokens, startToken, window, progress);
+        PerplexityResult r = PerplexityEvaluator.evaluate(model, tokens, startToken, window, executor,
+                progress);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("meanNll", r.totalNll() / r.tokens());
         metrics.put("tokensPerSecond", r.tokensPerSecond());

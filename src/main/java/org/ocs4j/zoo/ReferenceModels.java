@@ -173,30 +173,43 @@ public final class ReferenceModels {
         return net;
     }
 
+    /** What {@link #trainLanguageModel} reports after each epoch. */
+    public interface EpochListener {
+        /**
+         * @param epoch            1-based
+         * @param trainLoss        mean training cross-entropy of the epoch (nats per token, dropout on)
+         * @param validPerplexity  perplexity of every validation token (state carried, no dropout)
+         * @param learningRate     the epoch's Adam learning rate
+         * @param model            the model after the epoch, e.g. to save it
+         */
+        void epochDone(int epoch, double trainLoss, double validPerplexity, double learningRate,
+                       FusedLstmLanguageModel model);
+    }
+
     /**
-     * Trains a language model (from {@link #lstmLanguageModel}) in place on a token stream: 32 parallel rows, fed in chunks of 40 BPTT windows
-     * (recurrent state carried within a chunk, reset between chunks), for {@code epochs} passes.
+     * Trains the reference PTB language model ({@link #lstmLanguageModel(int, long)}'s architecture) with
+     * {@link FusedLstmLanguageModel}: {@link FusedLstmLanguageModel.Settings#defaults()}, the learning rate halved
+     * after every epoch from the second on, seeded.
      *
-     * @param afterEpoch called with the epoch number (1-based) after each pass, e.g. to print validation perplexity
+     * @return the trained model as the DL4J network ocs4j quantizes
      */
-    public static MultiLayerNetwork trainLanguageModel(MultiLayerNetwork net, int[] train, int epochs,
-                                                       Progress progress,
-                                                       java.util.function.IntConsumer afterEpoch) {
+    public static MultiLayerNetwork trainLanguageModel(org.ocs4j.data.WordCorpus corpus, int epochs, long seed,
+                                                       Progress progress, EpochListener listener) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
         }
-        org.ocs4j.data.BpttIterator chunks = new org.ocs4j.data.BpttIterator(train, 32, 35 * 40);
+        FusedLstmLanguageModel model = new FusedLstmLanguageModel(corpus.vocabularySize(), 128, 256, seed);
+        FusedLstmLanguageModel.Settings defaults = FusedLstmLanguageModel.Settings.defaults();
+        int eos = corpus.id(org.ocs4j.data.WordCorpus.EOS);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            chunks.reset();
-            progress.start("epoch " + epoch + "/" + epochs, (chunks.predictedTokens() / 32 + 1399) / 1400);
-            while (chunks.hasNext()) {
-                net.fit(chunks.next());
-                progress.step();
-            }
-            progress.finish();
-            afterEpoch.accept(epoch);
+            double rate = defaults.learningRate() * Math.pow(0.5, epoch - 1);
+            FusedLstmLanguageModel.Settings settings = new FusedLstmLanguageModel.Settings(defaults.batch(),
+                    defaults.bptt(), defaults.keepProbability(), rate, defaults.clipNorm());
+            double loss = model.trainEpoch(corpus.tokens("train"), settings, progress);
+            double valid = model.perplexity(corpus.tokens("valid"), eos, 35)[0];
+            listener.epochDone(epoch, loss, valid, rate, model);
         }
-        return net;
+        return model.toDl4j(seed);
     }
 
     /** A seeded permutation of the examples (DL4J's DataSet.shuffle refuses 4-D features with 2-D labels). */

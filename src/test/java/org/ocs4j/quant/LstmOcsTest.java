@@ -4,9 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.eval.PerplexityEvaluator;
 import org.ocs4j.graph.NodeKind;
 import org.ocs4j.progress.Progress;
@@ -42,10 +40,7 @@ class LstmOcsTest {
     }
 
     private static INDArray tokens(int batch, int steps, long seed) {
-        Random r = new Random(seed);
-        INDArray x = Nd4j.create(DataType.FLOAT, batch, 1, steps);
-        for (int b = 0; b < batch; b++) for (int t = 0; t < steps; t++) x.putScalar(new int[]{b, 0, t}, r.nextInt(VOCAB));
-        return x;
+        return org.ocs4j.TestNets.tokenWindows(batch, steps, VOCAB, seed);
     }
 
     private static double relative(INDArray a, INDArray b) {

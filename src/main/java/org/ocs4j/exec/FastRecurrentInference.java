@@ -1,0 +1,98 @@
+package org.ocs4j.exec;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.layers.RecurrentLayer;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Stateful inference of a recurrent DL4J {@link MultiLayerNetwork} (a language model: embedding, LSTMs, fake-quant
+ * activation layers, RNN output layer), with the same results as its {@code rnnTimeStep}: each {@link LSTM} layer runs
+ * as one libnd4j {@code lstmLayer} op over the whole window ({@link FusedLstm}) with its state carried to the next
+ * call, every other layer through DL4J's own code. DL4J's {@code LSTM} runs each time step as a dozen small ops and is
+ * several times slower. The network is not modified; the state lives in this object.
+ */
+public final class FastRecurrentInference {
+
+    private static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+
+    private final MultiLayerNetwork net;
+    /** Layer index → {last output, last cell state}. */
+    private final Map<Integer, INDArray[]> state = new HashMap<>();
+
+    /**
+     * @throws IllegalArgumentException naming the layer, if a recurrent layer is not a plain NCW {@link LSTM} with
+     *                                  sigmoid gates and tanh activation (run such models with the DL4J executor)
+     */
+    public FastRecurrentInference(MultiLayerNetwork net) {
+        this.net = net;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Layer layer = net.getLayer(i);
+            var conf = layer.conf().getLayer();
+            if (conf.getClass() == LSTM.class) {
+                LSTM lstm = (LSTM) conf;
+                if (!(lstm.getGateActivationFn() instanceof ActivationSigmoid)
+                        || !(lstm.getActivationFn() instanceof ActivationTanH)
+                        || lstm.getRnnDataFormat() != RNNFormat.NCW) {
+                    throw new IllegalArgumentException("layer " + i + " (" + conf.getLayerName() + "): the fused"
+                            + " LSTM op needs sigmoid gates, tanh activation and NCW data; this one has "
+                            + lstm.getGateActivationFn() + ", " + lstm.getActivationFn() + ", "
+                            + lstm.getRnnDataFormat() + " — use the DL4J executor (--executor dl4j)");
+                }
+            } else if (layer instanceof RecurrentLayer) {
+                throw new IllegalArgumentException("layer " + i + " (" + conf.getLayerName() + ") is a "
+                        + conf.getClass().getSimpleName() + "; fast recurrent inference runs LSTM layers only — use"
+                        + " the DL4J executor (--executor dl4j)");
+            }
+        }
+    }
+
+    /** @return the output for {@code input} ({@code [N, C, T]}), continuing from the state of the previous call */
+    public INDArray timeStep(INDArray input) {
+        INDArray x = input;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
+            if (pre != null) {
+                x = pre.preProcess(x, (int) x.size(0), NO_WORKSPACES);
+            }
+            Layer layer = net.getLayer(i);
+            if (layer.conf().getLayer().getClass() == LSTM.class) {
+                x = lstm(i, layer, x);
+            } else {
+                x = layer.activate(x, false, NO_WORKSPACES);
+            }
+        }
+        return x;
+    }
+
+    private INDArray lstm(int index, Layer layer, INDArray x) {
+        INDArray rw = layer.getParam("RW");
+        long units = rw.size(0);
+        INDArray[] previous = state.get(index);
+        if (previous == null || previous[0].size(0) != x.size(0)) {
+            previous = new INDArray[]{Nd4j.zeros(rw.dataType(), x.size(0), units),
+                    Nd4j.zeros(rw.dataType(), x.size(0), units)};
+        }
+        INDArray input = x.dataType() == rw.dataType() ? x.dup('c') : x.castTo(rw.dataType()).dup('c');
+        INDArray[] out = FusedLstm.forward(input, false, FusedLstm.fusedGateOrder(layer.getParam("W")),
+                FusedLstm.fusedGateOrder(rw), FusedLstm.fusedGateOrder(layer.getParam("b").reshape(4 * units)),
+                previous[0], previous[1]);
+        state.put(index, new INDArray[]{out[1], out[2]});
+        return out[0];
+    }
+
+    /** Forgets the recurrent state: the next call starts from zeros. */
+    public void clearState() {
+        state.clear();
+    }
+}

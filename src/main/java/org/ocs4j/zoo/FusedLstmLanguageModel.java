@@ -1,0 +1,314 @@
+package org.ocs4j.zoo;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.ocs4j.exec.FusedLstm;
+import org.ocs4j.progress.Progress;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The reference LSTM language model ({@link ReferenceModels#lstmLanguageModel(int, int, int, long)}: embedding →
+ * LSTM → LSTM → softmax) computed with libnd4j's fused {@code lstmLayer} and {@code lstmLayer_bp} ops, for training:
+ * DL4J's own {@code LSTM} layer runs every time step as separate small ops and is ~10× too slow to train a PTB model
+ * here, and a SameDiff graph of the same ops spends seconds per step in its session bookkeeping (M2.1). The backward
+ * pass of the embedding, the dropout masks and the softmax output layer is written out with ND4J ops; the LSTM
+ * backward is libnd4j's. Training is truncated BPTT with the recurrent state carried across windows, dropout on the
+ * inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam. {@link #toDl4j(long)}
+ * copies the weights into the DL4J network ocs4j quantizes, reordering the gate blocks (libnd4j: input, forget, cell,
+ * output; DL4J: cell, forget, output, input).
+ */
+public final class FusedLstmLanguageModel {
+
+    /** Training hyper-parameters. */
+    public record Settings(int batch, int bptt, double keepProbability, double learningRate, double clipNorm) {
+        public Settings {
+            if (batch < 1 || bptt < 1) {
+                throw new IllegalArgumentException("batch " + batch + " and BPTT length " + bptt + " must be ≥ 1");
+            }
+            if (!(keepProbability > 0 && keepProbability <= 1)) {
+                throw new IllegalArgumentException("keep probability " + keepProbability + " must be in (0, 1]");
+            }
+        }
+
+        /** 32 rows × 35 steps, dropout 0.25, Adam 2e-3, gradient norm clipped at 5. */
+        public static Settings defaults() {
+            return new Settings(32, 35, 0.75, 2e-3, 5.0);
+        }
+    }
+
+    private static final int LSTMS = 2;
+
+    private final int vocabulary;
+    private final int embedding;
+    private final int units;
+    /** emb, W1, RW1, b1, W2, RW2, b2, Wout, bout (libnd4j gate order). */
+    private final Map<String, INDArray> parameters = new LinkedHashMap<>();
+    private final Map<String, GradientUpdater> updaters = new HashMap<>();
+    /** Shared by every parameter's updater; its learning rate is set per epoch. */
+    private final Adam adam = new Adam();
+    private int iteration;
+
+    /** A new model with weights uniform in ±0.1 and forget-gate biases 1, seeded. */
+    public FusedLstmLanguageModel(int vocabulary, int embedding, int units, long seed) {
+        if (vocabulary < 2 || embedding < 1 || units < 1) {
+            throw new IllegalArgumentException("vocabulary " + vocabulary + ", embedding " + embedding + " and units "
+                    + units + " must be at least 2, 1 and 1");
+        }
+        this.vocabulary = vocabulary;
+        this.embedding = embedding;
+        this.units = units;
+        Nd4j.getRandom().setSeed(seed);
+        parameters.put("emb", uniform(vocabulary, embedding));
+        int in = embedding;
+        for (int l = 1; l <= LSTMS; l++) {
+            parameters.put("W" + l, uniform(in, 4 * units));
+            parameters.put("RW" + l, uniform(units, 4 * units));
+            INDArray bias = Nd4j.zeros(DataType.FLOAT, 4L * units);
+            bias.get(NDArrayIndex.interval(units, 2L * units)).assign(1.0); // forget gate
+            parameters.put("b" + l, bias);
+            in = units;
+        }
+        parameters.put("Wout", uniform(units, vocabulary));
+        parameters.put("bout", Nd4j.zeros(DataType.FLOAT, vocabulary));
+    }
+
+    private static INDArray uniform(long rows, long columns) {
+        return Nd4j.rand(DataType.FLOAT, rows, columns).subi(0.5).muli(0.2);
+    }
+
+    /** The arrays of one forward pass that the backward pass reads. */
+    private record Forward(INDArray tokens, long t, INDArray[] inputs, INDArray[] masks, INDArray top, INDArray probabilities,
+                           INDArray oneHot, double nll, Map<String, INDArray> finalState) {
+    }
+
+    /** Forward over one window: N·T token ids and their targets (row-major), initial state h0_l/c0_l. */
+    private Forward forward(int[] ids, int[] targets, int t, Map<String, INDArray> state, double keep) {
+        long n = ids.length / t;
+        INDArray tokens = Nd4j.createFromArray(ids);
+        INDArray labels = Nd4j.createFromArray(targets);
+        INDArray[] masks = new INDArray[LSTMS + 1];
+        INDArray[] inputs = new INDArray[LSTMS + 1]; // masked inputs of LSTM 1, LSTM 2 and the output layer
+        Map<String, INDArray> finalState = new LinkedHashMap<>();
+        INDArray x = Nd4j.pullRows(parameters.get("emb"), 1, ids).reshape(n, t, embedding);
+        for (int l = 1; l <= LSTMS + 1; l++) {
+            masks[l - 1] = mask(x.shape(), keep);
+            inputs[l - 1] = masks[l - 1] == null ? x : x.mul(masks[l - 1]);
+            if (l > LSTMS) {
+                break;
+            }
+            INDArray[] out = FusedLstm.forward(inputs[l - 1], true, parameters.get("W" + l),
+                    parameters.get("RW" + l), parameters.get("b" + l), state.get("h0_" + l), state.get("c0_" + l));
+            x = out[0];
+            finalState.put("h0_" + l, out[1]);
+            finalState.put("c0_" + l, out[2]);
+        }
+        INDArray top = inputs[LSTMS].reshape(n * t, units);
+        INDArray logits = top.mmul(parameters.get("Wout")).addiRowVector(parameters.get("bout"));
+        INDArray p = Nd4j.exec((org.nd4j.linalg.api.ops.CustomOp) new SoftMax(logits, logits, 1))[0];
+        INDArray oneHot = Nd4j.exec(new OneHot(labels, vocabulary, -1, 1.0, 0.0, DataType.FLOAT))[0];
+        INDArray target = p.mul(oneHot).sum(1); // p is turned into dLoss/dLogits in place by backward()
+        double nll = -Transforms.log(target.castTo(DataType.DOUBLE), false).sumNumber().doubleValue();
+        return new Forward(tokens, t, inputs, masks, top, p, oneHot, nll, finalState);
+    }
+
+    private static INDArray mask(long[] shape, double keep) {
+        return keep >= 1 ? null : Nd4j.rand(DataType.FLOAT, shape).lt(keep).castTo(DataType.FLOAT).divi(keep);
+    }
+
+    /** Gradients of the mean cross-entropy of a forward pass (truncated at the window's initial state). */
+    private Map<String, INDArray> backward(Forward f, Map<String, INDArray> state) {
+        long t = f.t();
+        long n = f.tokens().length() / t;
+        Map<String, INDArray> g = new HashMap<>();
+        INDArray dLogits = f.probabilities().subi(f.oneHot()).divi(n * t);
+        g.put("Wout", f.top().transpose().mmul(dLogits));
+        g.put("bout", dLogits.sum(0));
+        INDArray dx = dLogits.mmul(parameters.get("Wout").transpose()).reshape(n, t, units);
+        for (int l = LSTMS; l >= 0; l--) {
+            if (f.masks()[l] != null) {
+                dx.muli(f.masks()[l]);
+            }
+            if (l == 0) {
+                break;
+            }
+            INDArray[] d = FusedLstm.backward(f.inputs()[l - 1], true, parameters.get("W" + l),
+                    parameters.get("RW" + l), parameters.get("b" + l), state.get("h0_" + l), state.get("c0_" + l), dx);
+            g.put("W" + l, d[1]);
+            g.put("RW" + l, d[2]);
+            g.put("b" + l, d[3]);
+            dx = d[0];
+        }
+        INDArray dEmbedding = Nd4j.zeros(DataType.FLOAT, vocabulary, embedding);
+        g.put("emb", Nd4j.exec(new ScatterAdd(dEmbedding, f.tokens(), dx.reshape(n * t, embedding)))[0]);
+        return g;
+    }
+
+    /**
+     * One pass over a token stream: {@code batch} contiguous rows read in windows of {@code bptt} steps, state
+     * carried.
+     *
+     * @return the mean training cross-entropy (nats per token) of the pass, dropout on
+     */
+    public double trainEpoch(int[] stream, Settings settings, Progress progress) {
+        int[][] rows = rows(stream, settings.batch());
+        int length = rows[0].length - 1;
+        Map<String, INDArray> state = zeroState(settings.batch());
+        adam.setLearningRate(settings.learningRate());
+        double nll = 0;
+        long count = 0;
+        progress.start("train", (length + settings.bptt() - 1) / settings.bptt());
+        for (int t = 0; t < length; t += settings.bptt()) {
+            int steps = Math.min(settings.bptt(), length - t);
+            int[][] window = window(rows, t, steps);
+            Forward f = forward(window[0], window[1], steps, state, settings.keepProbability());
+            update(backward(f, state), settings.clipNorm());
+            nll += f.nll();
+            count += window[1].length;
+            state = f.finalState();
+            progress.step();
+        }
+        progress.finish();
+        return nll / count;
+    }
+
+    private void update(Map<String, INDArray> gradients, double clipNorm) {
+        double squared = 0;
+        for (INDArray g : gradients.values()) {
+            double n = g.norm2Number().doubleValue();
+            squared += n * n;
+        }
+        double norm = Math.sqrt(squared);
+        if (!Double.isFinite(norm)) {
+            throw new IllegalStateException("gradient norm " + norm + " at iteration " + iteration);
+        }
+        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0;
+        for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
+            INDArray value = e.getValue();
+            INDArray g = gradients.get(e.getKey()).reshape(value.length()).dup().muli(scale);
+            GradientUpdater updater = updaters.computeIfAbsent(e.getKey(),
+                    k -> adam.instantiate(Nd4j.zeros(DataType.FLOAT, 2 * value.length()), true));
+            updater.applyUpdater(g, iteration, 0);
+            value.reshape(value.length()).subi(g);
+        }
+        iteration++;
+    }
+
+    /**
+     * Perplexity over every token of a split, predicted from the start token on, one row, state carried, no dropout
+     * — the same count as {@link org.ocs4j.eval.PerplexityEvaluator} on the DL4J copy.
+     *
+     * @return {@code [perplexity, number of predicted tokens]}
+     */
+    public double[] perplexity(int[] tokens, int startToken, int window) {
+        int[] stream = new int[tokens.length + 1];
+        stream[0] = startToken;
+        System.arraycopy(tokens, 0, stream, 1, tokens.length);
+        int[][] rows = {stream};
+        Map<String, INDArray> state = zeroState(1);
+        double nll = 0;
+        int length = stream.length - 1;
+        for (int t = 0; t < length; t += window) {
+            int steps = Math.min(window, length - t);
+            int[][] w = window(rows, t, steps);
+            Forward f = forward(w[0], w[1], steps, state, 1.0);
+            nll += f.nll();
+            state = f.finalState();
+        }
+        return new double[]{Math.exp(nll / length), length};
+    }
+
+    /**
+     * @return a new DL4J network of the same architecture ({@link ReferenceModels#lstmLanguageModel(int, int, int,
+     * long)}; {@code seed} only fills its configuration) holding this model's weights
+     */
+    public MultiLayerNetwork toDl4j(long seed) {
+        MultiLayerNetwork net = ReferenceModels.lstmLanguageModel(vocabulary, embedding, units, seed);
+        net.getLayer(0).getParam("W").assign(parameters.get("emb"));
+        for (int l = 1; l <= LSTMS; l++) {
+            var layer = net.getLayer(l);
+            layer.getParam("W").assign(FusedLstm.dl4jGateOrder(parameters.get("W" + l)));
+            layer.getParam("RW").assign(FusedLstm.dl4jGateOrder(parameters.get("RW" + l)));
+            layer.getParam("b").assign(FusedLstm.dl4jGateOrder(parameters.get("b" + l))
+                    .reshape(layer.getParam("b").shape()));
+        }
+        var output = net.getLayer(LSTMS + 1);
+        output.getParam("W").assign(parameters.get("Wout"));
+        output.getParam("b").assign(parameters.get("bout").reshape(output.getParam("b").shape()));
+        return net;
+    }
+
+    /** Sets this model's weights from a DL4J network of the reference architecture (the inverse of {@link #toDl4j}). */
+    public void setFrom(MultiLayerNetwork net) {
+        parameters.get("emb").assign(net.getLayer(0).getParam("W"));
+        for (int l = 1; l <= LSTMS; l++) {
+            var layer = net.getLayer(l);
+            parameters.get("W" + l).assign(FusedLstm.fusedGateOrder(layer.getParam("W")));
+            parameters.get("RW" + l).assign(FusedLstm.fusedGateOrder(layer.getParam("RW")));
+            parameters.get("b" + l).assign(FusedLstm.fusedGateOrder(layer.getParam("b").reshape(4L * units)));
+        }
+        parameters.get("Wout").assign(net.getLayer(LSTMS + 1).getParam("W"));
+        parameters.get("bout").assign(net.getLayer(LSTMS + 1).getParam("b").reshape(vocabulary));
+    }
+
+    /** Mean cross-entropy of one window from a zero state, no dropout (for gradient checks). */
+    double meanLoss(int[] ids, int[] targets, int t) {
+        return forward(ids, targets, t, zeroState(ids.length / t), 1.0).nll() / ids.length;
+    }
+
+    /** Gradients of {@link #meanLoss}, by name (for gradient checks). */
+    Map<String, INDArray> gradients(int[] ids, int[] targets, int t) {
+        Map<String, INDArray> state = zeroState(ids.length / t);
+        return backward(forward(ids, targets, t, state, 1.0), state);
+    }
+
+    /** The live parameter arrays, by name, in the op's gate order (for tests). */
+    Map<String, INDArray> parameters() {
+        return parameters;
+    }
+
+    private Map<String, INDArray> zeroState(int batch) {
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        for (int l = 1; l <= LSTMS; l++) {
+            state.put("h0_" + l, Nd4j.zeros(DataType.FLOAT, batch, units));
+            state.put("c0_" + l, Nd4j.zeros(DataType.FLOAT, batch, units));
+        }
+        return state;
+    }
+
+    /** @return {inputs, targets}: steps {@code t..t+steps-1} of every row and the tokens that follow, row-major */
+    private static int[][] window(int[][] rows, int t, int steps) {
+        int batch = rows.length;
+        int[] in = new int[batch * steps];
+        int[] out = new int[batch * steps];
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(rows[r], t, in, r * steps, steps);
+            System.arraycopy(rows[r], t + 1, out, r * steps, steps);
+        }
+        return new int[][]{in, out};
+    }
+
+    private static int[][] rows(int[] stream, int batch) {
+        int perRow = stream.length / batch;
+        if (perRow < 2) {
+            throw new IllegalArgumentException("a stream of " + stream.length + " tokens cannot fill " + batch
+                    + " rows of at least 2 tokens");
+        }
+        int[][] rows = new int[batch][];
+        for (int r = 0; r < batch; r++) {
+            rows[r] = java.util.Arrays.copyOfRange(stream, r * perRow, (r + 1) * perRow);
+        }
+        return rows;
+    }
+}
