@@ -89,7 +89,8 @@ public final class FusedLstmLanguageModel {
     }
 
     /** The arrays of one forward pass that the backward pass reads. */
-    private record Forward(INDArray tokens, long t, INDArray[] inputs, INDArray[] masks, INDArray top, INDArray probabilities,
+    private record Forward(INDArray tokens, long t, INDArray[] inputs, INDArray[] outputs, INDArray[] masks,
+                           INDArray top, INDArray probabilities,
                            INDArray oneHot, double nll, Map<String, INDArray> finalState) {
     }
 
@@ -100,6 +101,7 @@ public final class FusedLstmLanguageModel {
         INDArray labels = Nd4j.createFromArray(targets);
         INDArray[] masks = new INDArray[LSTMS + 1];
         INDArray[] inputs = new INDArray[LSTMS + 1]; // masked inputs of LSTM 1, LSTM 2 and the output layer
+        INDArray[] outputs = new INDArray[LSTMS];     // output sequences of the LSTMs
         Map<String, INDArray> finalState = new LinkedHashMap<>();
         INDArray x = Nd4j.pullRows(parameters.get("emb"), 1, ids).reshape(n, t, embedding);
         for (int l = 1; l <= LSTMS + 1; l++) {
@@ -111,6 +113,7 @@ public final class FusedLstmLanguageModel {
             INDArray[] out = FusedLstm.forward(inputs[l - 1], true, parameters.get("W" + l),
                     parameters.get("RW" + l), parameters.get("b" + l), state.get("h0_" + l), state.get("c0_" + l));
             x = out[0];
+            outputs[l - 1] = x;
             finalState.put("h0_" + l, out[1]);
             finalState.put("c0_" + l, out[2]);
         }
@@ -120,7 +123,7 @@ public final class FusedLstmLanguageModel {
         INDArray oneHot = Nd4j.exec(new OneHot(labels, vocabulary, -1, 1.0, 0.0, DataType.FLOAT))[0];
         INDArray target = p.mul(oneHot).sum(1); // p is turned into dLoss/dLogits in place by backward()
         double nll = -Transforms.log(target.castTo(DataType.DOUBLE), false).sumNumber().doubleValue();
-        return new Forward(tokens, t, inputs, masks, top, p, oneHot, nll, finalState);
+        return new Forward(tokens, t, inputs, outputs, masks, top, p, oneHot, nll, finalState);
     }
 
     private static INDArray mask(long[] shape, double keep) {
@@ -143,8 +146,8 @@ public final class FusedLstmLanguageModel {
             if (l == 0) {
                 break;
             }
-            INDArray[] d = FusedLstm.backward(f.inputs()[l - 1], true, parameters.get("W" + l),
-                    parameters.get("RW" + l), parameters.get("b" + l), state.get("h0_" + l), state.get("c0_" + l), dx);
+            INDArray[] d = FusedLstm.backward(f.inputs()[l - 1], parameters.get("W" + l), parameters.get("RW" + l),
+                    parameters.get("b" + l), state.get("h0_" + l), state.get("c0_" + l), f.outputs()[l - 1], dx);
             g.put("W" + l, d[1]);
             g.put("RW" + l, d[2]);
             g.put("b" + l, d[3]);

@@ -206,7 +206,7 @@ public final class ReferenceModels {
             FusedLstmLanguageModel.Settings settings = new FusedLstmLanguageModel.Settings(defaults.batch(),
                     defaults.bptt(), defaults.keepProbability(), rate, defaults.clipNorm());
             double loss = model.trainEpoch(corpus.tokens("train"), settings, progress);
-            double valid = model.perplexity(corpus.tokens("valid"), eos, 35)[0];
+            double valid = model.perplexity(corpus.tokens("valid"), eos, 350)[0];
             listener.epochDone(epoch, loss, valid, rate, model);
         }
         return model.toDl4j(seed);
