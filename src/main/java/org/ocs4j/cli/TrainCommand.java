@@ -29,7 +29,7 @@ final class TrainCommand implements Callable<Integer> {
             + " or of ptb.{train,valid,test}.txt for ptb-lstm")
     Path data;
 
-    @Option(names = "--epochs", description = "passes over the training set (default 5 for the MLN, 6 for the ResNet, 4 for"
+    @Option(names = "--epochs", description = "passes over the training set (default 5 for the MLN, 6 for the ResNet, 5 for"
             + " ptb-lstm)")
     Integer epochs;
 
@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " ptb.test.txt (e.g. ../shared/datasets/ptb)");
         }
         if (epochs == null) {
-            epochs = 4;
+            epochs = 5;
         }
         org.ocs4j.data.WordCorpus corpus = org.ocs4j.data.WordCorpus.ptb(data);
         System.out.println(corpus);

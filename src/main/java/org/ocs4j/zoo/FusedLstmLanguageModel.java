@@ -20,11 +20,12 @@ import java.util.Map;
 
 /**
  * The reference LSTM language model ({@link ReferenceModels#lstmLanguageModel(int, int, int, long)}: embedding →
- * LSTM → LSTM → softmax) computed with libnd4j's fused {@code lstmLayer} and {@code lstmLayer_bp} ops, for training:
- * DL4J's own {@code LSTM} layer runs every time step as separate small ops and is ~10× too slow to train a PTB model
- * here, and a SameDiff graph of the same ops spends seconds per step in its session bookkeeping (M2.1). The backward
- * pass of the embedding, the dropout masks and the softmax output layer is written out with ND4J ops; the LSTM
- * backward is libnd4j's. Training is truncated BPTT with the recurrent state carried across windows, dropout on the
+ * LSTM → LSTM → softmax) for training, its LSTMs forward through libnd4j's fused {@code lstmLayer} op and backward
+ * through {@link FusedLstm#backward} (ND4J ops): DL4J's own {@code LSTM} layer runs every time step as separate small
+ * ops and is ~10× too slow to train a PTB model here, and a SameDiff graph spends seconds per step in its session
+ * bookkeeping (M2.1) and differentiates {@code lstmLayer} with its initial output and cell state swapped. The
+ * backward pass of the embedding, the dropout masks and the softmax output layer is written out with ND4J ops too
+ * (gradient-checked in {@code FusedLstmLanguageModelTest}). Training is truncated BPTT with the recurrent state carried across windows, dropout on the
  * inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam. {@link #toDl4j(long)}
  * copies the weights into the DL4J network ocs4j quantizes, reordering the gate blocks (libnd4j: input, forget, cell,
  * output; DL4J: cell, forget, output, input).
@@ -42,9 +43,9 @@ public final class FusedLstmLanguageModel {
             }
         }
 
-        /** 32 rows × 35 steps, dropout 0.25, Adam 2e-3, gradient norm clipped at 5. */
+        /** 32 rows × 35 steps, dropout 0.1, Adam 3e-3, gradient norm clipped at 5. */
         public static Settings defaults() {
-            return new Settings(32, 35, 0.75, 2e-3, 5.0);
+            return new Settings(32, 35, 0.9, 3e-3, 5.0);
         }
     }
 

@@ -189,7 +189,8 @@ public final class ReferenceModels {
     /**
      * Trains the reference PTB language model ({@link #lstmLanguageModel(int, long)}'s architecture) with
      * {@link FusedLstmLanguageModel}: {@link FusedLstmLanguageModel.Settings#defaults()}, the learning rate halved
-     * after every epoch from the second on, seeded.
+     * after every epoch from the third on, seeded. (A first run with dropout 0.25, Adam 2e-3 halved every epoch
+     * reached only 257 validation perplexity after its first epoch: under-fitted for a 45-minute budget.)
      *
      * @return the trained model as the DL4J network ocs4j quantizes
      */
@@ -202,7 +203,7 @@ public final class ReferenceModels {
         FusedLstmLanguageModel.Settings defaults = FusedLstmLanguageModel.Settings.defaults();
         int eos = corpus.id(org.ocs4j.data.WordCorpus.EOS);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            double rate = defaults.learningRate() * Math.pow(0.5, epoch - 1);
+            double rate = defaults.learningRate() * Math.pow(0.5, Math.max(0, epoch - 3));
             FusedLstmLanguageModel.Settings settings = new FusedLstmLanguageModel.Settings(defaults.batch(),
                     defaults.bptt(), defaults.keepProbability(), rate, defaults.clipNorm());
             double loss = model.trainEpoch(corpus.tokens("train"), settings, progress);
