@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.api.ops.impl.shape.GatherNd;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.data.BpttIterator;
@@ -69,10 +69,11 @@ public final class PerplexityEvaluator {
                 DataSet w = windows.next();
                 INDArray p = fast != null ? fast.timeStep(w.getFeatures()) : lm.rnnTimeStep(w.getFeatures()); // [1, V, T]
                 long t = p.size(2);
-                INDArray probs = p.reshape(p.size(1), t).transpose(); // [T, V]
-                INDArray labels = w.getLabels().reshape(t).castTo(DataType.INT32);
-                INDArray onehot = Nd4j.exec(new OneHot(labels, (int) vocabulary, -1, 1.0, 0.0, probs.dataType()))[0];
-                INDArray target = probs.mul(onehot).sum(1);
+                INDArray probs = p.reshape(p.size(1), t); // [V, T]
+                // (label_i, i) pairs: the probability each step gave to its actual next token
+                INDArray at = Nd4j.vstack(w.getLabels().reshape(1, t).castTo(DataType.INT64),
+                        Nd4j.linspace(DataType.INT64, 0, t, 1).reshape(1, t)).transpose().dup('c');
+                INDArray target = Nd4j.exec(new GatherNd(probs.dup('c'), at))[0];
                 double minP = target.minNumber().doubleValue();
                 if (!(minP > 0)) {
                     throw new IllegalStateException("the model gave probability " + minP + " to an actual token"
