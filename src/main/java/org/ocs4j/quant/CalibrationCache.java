@@ -32,7 +32,10 @@ public record CalibrationCache(String fingerprint, int batches, Map<String, Tens
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** @return the fingerprint of a model: SHA-256 of its configuration JSON (seed ignored) and parameter values */
+    /**
+     * @return the fingerprint of a model: SHA-256 of its configuration JSON (seed and input lengths ignored) and
+     * parameter values
+     */
     public static String fingerprint(Model model) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -40,7 +43,11 @@ public record CalibrationCache(String fingerprint, int batches, Map<String, Tens
                     : ((ComputationGraph) model).getConfiguration().toJson();
             // DL4J records the configuration's random seed, which defaults to the clock: a model imported or built
             // again (a Keras or TF import, say) would otherwise never match its own cache.
-            md.update(json.replaceAll("\"seed\"\\s*:\\s*-?\\d+", "\"seed\":0").getBytes(StandardCharsets.UTF_8));
+            // An EmbeddingSequenceLayer with inferInputLength rewrites its "inputLength" to the length of the last
+            // sequence it saw, so a language model's configuration changes with every forward pass.
+            md.update(json.replaceAll("\"seed\"\\s*:\\s*-?\\d+", "\"seed\":0")
+                    .replaceAll("\"inputLength\"\\s*:\\s*-?\\d+", "\"inputLength\":0")
+                    .getBytes(StandardCharsets.UTF_8));
             double[] params = model.params().toDoubleVector();
             ByteBuffer buffer = ByteBuffer.allocate(8 * 4096);
             for (int i = 0; i < params.length; i++) {

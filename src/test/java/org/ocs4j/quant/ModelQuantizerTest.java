@@ -201,4 +201,17 @@ class ModelQuantizerTest {
         org.junit.jupiter.api.Assertions.assertNotEquals(CalibrationCache.fingerprint(a), CalibrationCache.fingerprint(b),
                 "a changed weight is another model");
     }
+
+    @Test
+    void aLanguageModelKeepsItsFingerprintAcrossSequenceLengths() {
+        // DL4J's EmbeddingSequenceLayer (inferInputLength) writes the last sequence length into its configuration.
+        var lm = org.ocs4j.zoo.ReferenceModels.lstmLanguageModel(20, 4, 6, 1);
+        lm.output(org.ocs4j.TestNets.tokenWindows(2, 7, 20, 1));
+        String before = CalibrationCache.fingerprint(lm);
+        String json = lm.getLayerWiseConfigurations().toJson();
+        lm.output(org.ocs4j.TestNets.tokenWindows(2, 11, 20, 2));
+        org.junit.jupiter.api.Assertions.assertNotEquals(json, lm.getLayerWiseConfigurations().toJson(),
+                "DL4J did rewrite the configuration");
+        org.junit.jupiter.api.Assertions.assertEquals(before, CalibrationCache.fingerprint(lm));
+    }
 }
