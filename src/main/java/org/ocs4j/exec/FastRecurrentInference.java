@@ -20,7 +20,8 @@ import java.util.Map;
  * activation layers, RNN output layer), with the same results as its {@code rnnTimeStep}: each {@link LSTM} layer runs
  * as one libnd4j {@code lstmLayer} op over the whole window ({@link FusedLstm}) with its state carried to the next
  * call, every other layer through DL4J's own code. DL4J's {@code LSTM} runs each time step as a dozen small ops and is
- * several times slower. The network is not modified; the state lives in this object.
+ * several times slower. The network is not modified; the state lives in this object. The LSTM weights are read,
+ * in the op's gate order, when this object is made: make a new one after changing them.
  */
 public final class FastRecurrentInference {
 
@@ -29,6 +30,8 @@ public final class FastRecurrentInference {
     private final MultiLayerNetwork net;
     /** Layer index → {last output, last cell state}. */
     private final Map<Integer, INDArray[]> state = new HashMap<>();
+    /** LSTM layer index → {W, RW, b} in the op's gate order. */
+    private final Map<Integer, INDArray[]> fusedWeights = new HashMap<>();
 
     /**
      * @throws IllegalArgumentException naming the layer, if a recurrent layer is not a plain NCW {@link LSTM} with
@@ -49,6 +52,9 @@ public final class FastRecurrentInference {
                             + lstm.getGateActivationFn() + ", " + lstm.getActivationFn() + ", "
                             + lstm.getRnnDataFormat() + " — use the DL4J executor (--executor dl4j)");
                 }
+                INDArray rw = layer.getParam("RW");
+                fusedWeights.put(i, new INDArray[]{FusedLstm.fusedGateOrder(layer.getParam("W")),
+                        FusedLstm.fusedGateOrder(rw), FusedLstm.fusedGateOrder(layer.getParam("b").reshape(rw.size(1)))});
             } else if (layer instanceof RecurrentLayer) {
                 throw new IllegalArgumentException("layer " + i + " (" + conf.getLayerName() + ") is a "
                         + conf.getClass().getSimpleName() + "; fast recurrent inference runs LSTM layers only — use"
@@ -67,7 +73,7 @@ public final class FastRecurrentInference {
             }
             Layer layer = net.getLayer(i);
             if (layer.conf().getLayer().getClass() == LSTM.class) {
-                x = lstm(i, layer, x);
+                x = lstm(i, x);
             } else {
                 x = layer.activate(x, false, NO_WORKSPACES);
             }
@@ -75,8 +81,9 @@ public final class FastRecurrentInference {
         return x;
     }
 
-    private INDArray lstm(int index, Layer layer, INDArray x) {
-        INDArray rw = layer.getParam("RW");
+    private INDArray lstm(int index, INDArray x) {
+        INDArray[] weights = fusedWeights.get(index);
+        INDArray rw = weights[1];
         long units = rw.size(0);
         INDArray[] previous = state.get(index);
         if (previous == null || previous[0].size(0) != x.size(0)) {
@@ -84,9 +91,7 @@ public final class FastRecurrentInference {
                     Nd4j.zeros(rw.dataType(), x.size(0), units)};
         }
         INDArray input = x.dataType() == rw.dataType() ? x.dup('c') : x.castTo(rw.dataType()).dup('c');
-        INDArray[] out = FusedLstm.forward(input, false, FusedLstm.fusedGateOrder(layer.getParam("W")),
-                FusedLstm.fusedGateOrder(rw), FusedLstm.fusedGateOrder(layer.getParam("b").reshape(4 * units)),
-                previous[0], previous[1]);
+        INDArray[] out = FusedLstm.forward(input, false, weights[0], rw, weights[2], previous[0], previous[1]);
         state.put(index, new INDArray[]{out[1], out[2]});
         return out[0];
     }

@@ -39,7 +39,7 @@ public final class FusedLstm {
      */
     public static INDArray[] forward(INDArray x, boolean ntsLayout, INDArray w, INDArray rw, INDArray b, INDArray h0,
                                      INDArray c0) {
-        return singleThreaded(op("lstmLayer", ntsLayout, true, true, x, w, rw, b, h0, c0));
+        return singleThreaded(op(ntsLayout, x, w, rw, b, h0, c0));
     }
 
     /**
@@ -145,14 +145,14 @@ public final class FusedLstm {
         return rows.get(NDArrayIndex.all(), NDArrayIndex.interval(k * h, (k + 1) * h));
     }
 
-    private static DynamicCustomOp op(String name, boolean nts, boolean lastH, boolean lastC, INDArray... inputs) {
-        return DynamicCustomOp.builder(name).addInputs(inputs)
+    private static DynamicCustomOp op(boolean nts, INDArray... inputs) {
+        return DynamicCustomOp.builder("lstmLayer").addInputs(inputs)
                 .addIntegerArguments((nts ? LSTMDataFormat.NTS : LSTMDataFormat.NST).ordinal(),
                         LSTMDirectionMode.FWD.ordinal(), LSTMActivations.SIGMOID.ordinal(),
                         LSTMActivations.TANH.ordinal(), LSTMActivations.TANH.ordinal())
                 .addFloatingPointArguments(0.0) // no cell clipping
                 // has bias, no sequence lengths, initial h, initial c, no peepholes, full sequence, last h, last c
-                .addBooleanArguments(true, false, true, true, false, true, lastH, lastC).build();
+                .addBooleanArguments(true, false, true, true, false, true, true, true).build();
     }
 
     /**

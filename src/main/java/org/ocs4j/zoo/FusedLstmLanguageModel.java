@@ -4,12 +4,15 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterSub;
+import org.nd4j.linalg.api.ops.impl.shape.GatherNd;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.ocs4j.exec.FusedLstm;
 import org.ocs4j.progress.Progress;
@@ -32,8 +35,23 @@ import java.util.Map;
  */
 public final class FusedLstmLanguageModel {
 
-    /** Training hyper-parameters. */
-    public record Settings(int batch, int bptt, double keepProbability, double learningRate, double clipNorm) {
+    /** How the parameters follow their gradients. */
+    public enum Optimizer {
+        /** ND4J's Adam on the gradient of the mean cross-entropy per token. */
+        ADAM,
+        /**
+         * Plain SGD on the gradient of the cross-entropy summed over a window's steps and averaged over its rows
+         * (Zaremba et al. 2014, "Recurrent neural network regularization"), with ND4J's {@code Sgd} updater.
+         */
+        SGD
+    }
+
+    /**
+     * Training hyper-parameters of one pass; the learning rate goes linearly from {@code learningRate} at the first
+     * window to {@code finalLearningRate} at the last (equal for a constant rate).
+     */
+    public record Settings(int batch, int bptt, double keepProbability, Optimizer optimizer, double learningRate,
+                           double finalLearningRate, double clipNorm) {
         public Settings {
             if (batch < 1 || bptt < 1) {
                 throw new IllegalArgumentException("batch " + batch + " and BPTT length " + bptt + " must be ≥ 1");
@@ -41,11 +59,25 @@ public final class FusedLstmLanguageModel {
             if (!(keepProbability > 0 && keepProbability <= 1)) {
                 throw new IllegalArgumentException("keep probability " + keepProbability + " must be in (0, 1]");
             }
+            if (!(learningRate > 0) || !(finalLearningRate >= 0)) {
+                throw new IllegalArgumentException("learning rates " + learningRate + " → " + finalLearningRate
+                        + " must be positive (the final one may be 0)");
+            }
         }
 
         /** 32 rows × 35 steps, dropout 0.1, Adam 3e-3, gradient norm clipped at 5. */
         public static Settings defaults() {
-            return new Settings(32, 35, 0.9, 3e-3, 5.0);
+            return new Settings(32, 35, 0.9, Optimizer.ADAM, 3e-3, 3e-3, 5.0);
+        }
+
+        /** @return these settings with the learning rate going linearly from {@code first} to {@code last} */
+        public Settings withLearningRates(double first, double last) {
+            return new Settings(batch, bptt, keepProbability, optimizer, first, last, clipNorm);
+        }
+
+        /** @return these settings with another dropout keep probability */
+        public Settings withKeepProbability(double keep) {
+            return new Settings(batch, bptt, keep, optimizer, learningRate, finalLearningRate, clipNorm);
         }
     }
 
@@ -58,7 +90,7 @@ public final class FusedLstmLanguageModel {
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, GradientUpdater> updaters = new HashMap<>();
     /** Shared by every parameter's updater; its learning rate is set per epoch. */
-    private final Adam adam = new Adam();
+    private IUpdater updater;
     private int iteration;
 
     /** A new model with weights uniform in ±0.1 and forget-gate biases 1, seeded. */
@@ -92,7 +124,7 @@ public final class FusedLstmLanguageModel {
     /** The arrays of one forward pass that the backward pass reads. */
     private record Forward(INDArray tokens, long t, INDArray[] inputs, INDArray[] outputs, INDArray[] masks,
                            INDArray top, INDArray probabilities,
-                           INDArray oneHot, double nll, Map<String, INDArray> finalState) {
+                           INDArray targetIndices, double nll, Map<String, INDArray> finalState) {
     }
 
     /** Forward over one window: N·T token ids and their targets (row-major), initial state h0_l/c0_l. */
@@ -121,10 +153,15 @@ public final class FusedLstmLanguageModel {
         INDArray top = inputs[LSTMS].reshape(n * t, units);
         INDArray logits = top.mmul(parameters.get("Wout")).addiRowVector(parameters.get("bout"));
         INDArray p = Nd4j.exec((org.nd4j.linalg.api.ops.CustomOp) new SoftMax(logits, logits, 1))[0];
-        INDArray oneHot = Nd4j.exec(new OneHot(labels, vocabulary, -1, 1.0, 0.0, DataType.FLOAT))[0];
-        INDArray target = p.mul(oneHot).sum(1); // p is turned into dLoss/dLogits in place by backward()
+        // (row, label) pairs: the probability each step gave to its actual next token; p is turned into
+        // dLoss/dLogits in place by backward()
+        INDArray rowIds = Nd4j.linspace(DataType.INT64, 0, n * t, 1).reshape(1, n * t);
+        INDArray at = Nd4j.vstack(rowIds, labels.castTo(DataType.INT64).reshape(1, n * t)).transpose().dup('c');
+        INDArray target = Nd4j.exec(new GatherNd(p, at))[0];
         double nll = -Transforms.log(target.castTo(DataType.DOUBLE), false).sumNumber().doubleValue();
-        return new Forward(tokens, t, inputs, outputs, masks, top, p, oneHot, nll, finalState);
+        INDArray flatTargets = at.get(NDArrayIndex.all(), NDArrayIndex.point(1))
+                .add(rowIds.reshape(n * t).mul(vocabulary)); // row·V + label
+        return new Forward(tokens, t, inputs, outputs, masks, top, p, flatTargets, nll, finalState);
     }
 
     private static INDArray mask(long[] shape, double keep) {
@@ -136,7 +173,11 @@ public final class FusedLstmLanguageModel {
         long t = f.t();
         long n = f.tokens().length() / t;
         Map<String, INDArray> g = new HashMap<>();
-        INDArray dLogits = f.probabilities().subi(f.oneHot()).divi(n * t);
+        INDArray flat = f.probabilities().reshape(n * t * vocabulary); // a view: p − onehot(target), in place
+        ScatterSub subtractOne = new ScatterSub(flat, f.targetIndices(), Nd4j.ones(flat.dataType(), n * t));
+        subtractOne.addOutputArgument(flat);
+        Nd4j.exec(subtractOne);
+        INDArray dLogits = f.probabilities().divi(n * t);
         g.put("Wout", f.top().transpose().mmul(dLogits));
         g.put("bout", dLogits.sum(0));
         INDArray dx = dLogits.mmul(parameters.get("Wout").transpose()).reshape(n, t, units);
@@ -169,15 +210,25 @@ public final class FusedLstmLanguageModel {
         int[][] rows = rows(stream, settings.batch());
         int length = rows[0].length - 1;
         Map<String, INDArray> state = zeroState(settings.batch());
-        adam.setLearningRate(settings.learningRate());
+        if (updater == null) {
+            updater = settings.optimizer() == Optimizer.ADAM ? new Adam() : new Sgd();
+        } else if ((updater instanceof Adam) != (settings.optimizer() == Optimizer.ADAM)) {
+            throw new IllegalArgumentException("this model was trained with " + updater.getClass().getSimpleName()
+                    + "; it cannot continue with " + settings.optimizer());
+        }
+        double lossScale = settings.optimizer() == Optimizer.SGD ? settings.bptt() : 1.0;
         double nll = 0;
         long count = 0;
-        progress.start("train", (length + settings.bptt() - 1) / settings.bptt());
+        int windows = (length + settings.bptt() - 1) / settings.bptt();
+        progress.start("train", windows);
         for (int t = 0; t < length; t += settings.bptt()) {
+            double done = windows == 1 ? 0 : (double) (t / settings.bptt()) / (windows - 1);
+            updater.setLrAndSchedule(settings.learningRate()
+                    + done * (settings.finalLearningRate() - settings.learningRate()), null);
             int steps = Math.min(settings.bptt(), length - t);
             int[][] window = window(rows, t, steps);
             Forward f = forward(window[0], window[1], steps, state, settings.keepProbability());
-            update(backward(f, state), settings.clipNorm());
+            update(backward(f, state), lossScale, settings.clipNorm());
             nll += f.nll();
             count += window[1].length;
             state = f.finalState();
@@ -187,23 +238,25 @@ public final class FusedLstmLanguageModel {
         return nll / count;
     }
 
-    private void update(Map<String, INDArray> gradients, double clipNorm) {
+    /** Scales the gradients by {@code lossScale}, clips their global norm and lets the updater apply them. */
+    private void update(Map<String, INDArray> gradients, double lossScale, double clipNorm) {
         double squared = 0;
         for (INDArray g : gradients.values()) {
             double n = g.norm2Number().doubleValue();
             squared += n * n;
         }
-        double norm = Math.sqrt(squared);
+        double norm = lossScale * Math.sqrt(squared);
         if (!Double.isFinite(norm)) {
             throw new IllegalStateException("gradient norm " + norm + " at iteration " + iteration);
         }
-        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0;
+        double scale = lossScale * (clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0);
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
             INDArray value = e.getValue();
             INDArray g = gradients.get(e.getKey()).reshape(value.length()).dup().muli(scale);
-            GradientUpdater updater = updaters.computeIfAbsent(e.getKey(),
-                    k -> adam.instantiate(Nd4j.zeros(DataType.FLOAT, 2 * value.length()), true));
-            updater.applyUpdater(g, iteration, 0);
+            long stateSize = updater.stateSize(value.length());
+            GradientUpdater step = updaters.computeIfAbsent(e.getKey(), k -> updater.instantiate(
+                    stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, stateSize), true));
+            step.applyUpdater(g, iteration, 0);
             value.reshape(value.length()).subi(g);
         }
         iteration++;
