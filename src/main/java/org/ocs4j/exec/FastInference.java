@@ -117,7 +117,8 @@ public final class FastInference {
         return outputs.get(last);
     }
 
-    private static INDArray forward(Layer layer, INDArray x) {
+    /** One layer on the fast path (what {@link #output} runs for it), given its input after any preprocessor. */
+    static INDArray forward(Layer layer, INDArray x) {
         if (accelerated(layer)) {
             return convolution((ConvolutionLayer) layer.conf().getLayer(), layer, x);
         }
