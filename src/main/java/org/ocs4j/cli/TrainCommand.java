@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         description = "Train a reference model reproducibly (seeded) on Fashion-MNIST: fashion-mnist-mln, a small"
                 + " VGG-style MultiLayerNetwork with batch norm, or fashion-mnist-resnet, a small ResNet"
                 + " ComputationGraph with residual adds; or on PTB: ptb-lstm, a 2 × 256 LSTM language model trained with"
-                + " libnd4j's fused LSTM op (about 8 min per epoch on 2 cores) and saved as a DL4J network. Prints the"
+                + " libnd4j's fused LSTM op (about 7 min per epoch on 2 cores) and saved as a DL4J network. Prints the"
                 + " test accuracy or perplexity.")
 final class TrainCommand implements Callable<Integer> {
 

@@ -101,7 +101,7 @@ public final class ClipEstimators {
         return analyticAciqMultiplier(bits - 1, laplace);
     }
 
-    /** Minimizes the analytic ACIQ error with quantization noise {@code α²(1 − 2^-M)/(3·4^M)} (golden-section search). */
+    /** Minimizes the analytic ACIQ error, noise {@code α²(1 − 2^-M)/(3·4^M)} (golden-section search). */
     static double analyticAciqMultiplier(int m, boolean laplace) {
         double lo = 0.0;
         double hi = 60.0;

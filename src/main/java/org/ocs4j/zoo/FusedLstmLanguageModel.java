@@ -22,16 +22,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The reference LSTM language model ({@link ReferenceModels#lstmLanguageModel(int, int, int, long)}: embedding →
- * LSTM → LSTM → softmax) for training, its LSTMs forward through libnd4j's fused {@code lstmLayer} op and backward
- * through {@link FusedLstm#backward} (ND4J ops): DL4J's own {@code LSTM} layer runs every time step as separate small
- * ops and is ~10× too slow to train a PTB model here, and a SameDiff graph spends seconds per step in its session
- * bookkeeping (M2.1) and differentiates {@code lstmLayer} with its initial output and cell state swapped. The
- * backward pass of the embedding, the dropout masks and the softmax output layer is written out with ND4J ops too
- * (gradient-checked in {@code FusedLstmLanguageModelTest}). Training is truncated BPTT with the recurrent state carried across windows, dropout on the
- * inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam. {@link #toDl4j(long)}
- * copies the weights into the DL4J network ocs4j quantizes, reordering the gate blocks (libnd4j: input, forget, cell,
- * output; DL4J: cell, forget, output, input).
+ * The reference LSTM language model ({@link ReferenceModels#lstmLanguageModel(int, int, int, long)}: embedding → LSTM →
+ * LSTM → softmax) for training, its LSTMs forward through libnd4j's fused {@code lstmLayer} op and backward through
+ * {@link FusedLstm#backward} (ND4J ops): DL4J's own {@code LSTM} layer runs every time step as separate small ops and
+ * is ~10× too slow to train a PTB model here, and a SameDiff graph spends seconds per step in its session bookkeeping
+ * (M2.1) and differentiates {@code lstmLayer} with its initial output and cell state swapped. The backward pass of the
+ * embedding, the dropout masks and the softmax output layer is written out with ND4J ops too (gradient-checked in
+ * {@code FusedLstmLanguageModelTest}). Training is truncated BPTT with the recurrent state carried across windows,
+ * dropout on the inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam (or SGD),
+ * with the learning rate set per window. {@link #toDl4j(long)} copies the weights into the DL4J network ocs4j
+ * quantizes, reordering the gate blocks (libnd4j: input, forget, cell, output; DL4J: cell, forget, output, input).
  */
 public final class FusedLstmLanguageModel {
 
