@@ -24,6 +24,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Inference of a DL4J {@link MultiLayerNetwork} or single-input, single-output {@link ComputationGraph}, with the
@@ -44,11 +45,20 @@ public final class FastInference {
 
     /** @return the network's output for {@code input} (batch first, the layout the model expects) */
     public static INDArray output(Model model, INDArray input) {
+        return run(model, input, FastInference::forward);
+    }
+
+    /**
+     * The model's layers and vertices in order, each layer computed by {@code layerForward} (given its input after
+     * any preprocessor), every other vertex and preprocessor by DL4J's code. {@link #output} passes
+     * {@link #forward}; tests pass a function that also runs DL4J's own layer code to compare the two layer by layer.
+     */
+    static INDArray run(Model model, INDArray input, BiFunction<Layer, INDArray, INDArray> layerForward) {
         if (model instanceof MultiLayerNetwork mln) {
-            return output(mln, input);
+            return output(mln, input, layerForward);
         }
         if (model instanceof ComputationGraph cg) {
-            return output(cg, input);
+            return output(cg, input, layerForward);
         }
         throw new IllegalArgumentException("fast inference runs a MultiLayerNetwork or ComputationGraph, not "
                 + model.getClass().getSimpleName());
@@ -64,19 +74,21 @@ public final class FastInference {
         return n;
     }
 
-    private static INDArray output(MultiLayerNetwork mln, INDArray input) {
+    private static INDArray output(MultiLayerNetwork mln, INDArray input,
+                                   BiFunction<Layer, INDArray, INDArray> layerForward) {
         INDArray x = input;
         for (int i = 0; i < mln.getnLayers(); i++) {
             InputPreProcessor pre = mln.getLayerWiseConfigurations().getInputPreProcess(i);
             if (pre != null) {
                 x = pre.preProcess(x, (int) x.size(0), NO_WORKSPACES);
             }
-            x = forward(mln.getLayer(i), x);
+            x = layerForward.apply(mln.getLayer(i), x);
         }
         return x;
     }
 
-    private static INDArray output(ComputationGraph cg, INDArray input) {
+    private static INDArray output(ComputationGraph cg, INDArray input,
+                                   BiFunction<Layer, INDArray, INDArray> layerForward) {
         if (cg.getNumInputArrays() != 1 || cg.getNumOutputArrays() != 1) {
             throw new IllegalArgumentException("fast inference supports graphs with one input and one output; this one"
                     + " has " + cg.getNumInputArrays() + " and " + cg.getNumOutputArrays());
@@ -102,7 +114,7 @@ public final class FastInference {
                     if (lv.getLayerPreProcessor() != null) {
                         x = lv.getLayerPreProcessor().preProcess(x, (int) x.size(0), NO_WORKSPACES);
                     }
-                    out = forward(lv.getLayer(), x);
+                    out = layerForward.apply(lv.getLayer(), x);
                 } else {
                     v.setInputs(in);
                     out = v.doForward(false, NO_WORKSPACES);

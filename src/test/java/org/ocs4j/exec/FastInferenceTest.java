@@ -2,7 +2,6 @@ package org.ocs4j.exec;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
@@ -74,9 +73,10 @@ class FastInferenceTest {
 
     /**
      * Every layer of {@code model} on the fast path, fed DL4J's own input to that layer, against DL4J's own forward
-     * of that layer ({@code Layer.activate}, what {@code output()} runs): within {@code 1e-4 · max|y_layer|}. DL4J's
-     * inputs come from a layer-by-layer DL4J pass whose every output is copied at once ({@code feedForward}'s list
-     * cannot serve: later layers overwrite the arrays it returns in place — a batch norm's entry holds the ReLU of it).
+     * of that layer ({@code Layer.activate}, what {@code output()} runs): within {@code 1e-4 · max|y_layer|}. The
+     * model is walked by the fast executor's own traversal with DL4J's output of each layer passed on, every input
+     * copied for each side ({@code feedForward}'s list cannot serve: later layers overwrite the arrays it returns in
+     * place — a batch norm's entry holds the ReLU of it).
      *
      * @return the number of layers compared
      */
@@ -85,7 +85,7 @@ class FastInferenceTest {
         double[] worst = {0};
         String[] worstLayer = {""};
         int[] compared = {0};
-        java.util.function.BiFunction<org.deeplearning4j.nn.api.Layer, INDArray, INDArray> both = (layer, in) -> {
+        FastInference.run(model, x, (layer, in) -> {
             INDArray expected = layer.activate(in.dup(), false, ws).dup();
             layer.clear();
             double d = relative(FastInference.forward(layer, in.dup()), expected);
@@ -95,48 +95,7 @@ class FastInferenceTest {
             }
             compared[0]++;
             return expected;
-        };
-        if (model instanceof MultiLayerNetwork mln) {
-            INDArray a = x;
-            for (int i = 0; i < mln.getnLayers(); i++) {
-                var pre = mln.getLayerWiseConfigurations().getInputPreProcess(i);
-                if (pre != null) {
-                    a = pre.preProcess(a, (int) a.size(0), ws).dup();
-                }
-                a = both.apply(mln.getLayer(i), a);
-            }
-        } else {
-            ComputationGraph cg = (ComputationGraph) model;
-            var vertices = cg.getVertices();
-            Map<Integer, INDArray> outputs = new java.util.HashMap<>();
-            for (int index : cg.topologicalSortOrder()) {
-                var v = vertices[index];
-                INDArray out;
-                if (v.isInputVertex()) {
-                    out = x;
-                } else {
-                    var from = v.getInputVertices();
-                    INDArray[] in = new INDArray[from.length];
-                    for (int i = 0; i < from.length; i++) {
-                        in[i] = outputs.get(from[i].getVertexIndex()).dup();
-                    }
-                    if (v instanceof org.deeplearning4j.nn.graph.vertex.impl.PreprocessorVertex pv) {
-                        out = pv.getPreProcessor().preProcess(in[0], (int) in[0].size(0), ws).dup();
-                    } else if (v instanceof LayerVertex lv) {
-                        INDArray a = in[0];
-                        if (lv.getLayerPreProcessor() != null) {
-                            a = lv.getLayerPreProcessor().preProcess(a, (int) a.size(0), ws).dup();
-                        }
-                        out = both.apply(lv.getLayer(), a);
-                    } else {
-                        v.setInputs(in);
-                        out = v.doForward(false, ws).dup();
-                        v.clear();
-                    }
-                }
-                outputs.put(index, out);
-            }
-        }
+        });
         System.out.printf("%-44s layer by layer (DL4J's inputs): %d layers, worst %.2g relative (%s)%n", name,
                 compared[0], worst[0], worstLayer[0]);
         assertTrue(compared[0] > 0, name + ": no layers compared");
