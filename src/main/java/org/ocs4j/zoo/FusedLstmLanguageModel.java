@@ -11,8 +11,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.ocs4j.exec.FusedLstm;
 import org.ocs4j.progress.Progress;
@@ -29,29 +27,18 @@ import java.util.Map;
  * (M2.1) and differentiates {@code lstmLayer} with its initial output and cell state swapped. The backward pass of the
  * embedding, the dropout masks and the softmax output layer is written out with ND4J ops too (gradient-checked in
  * {@code FusedLstmLanguageModelTest}). Training is truncated BPTT with the recurrent state carried across windows,
- * dropout on the inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam (or SGD),
- * with the learning rate set per window. {@link #toDl4j(long)} copies the weights into the DL4J network ocs4j
+ * dropout on the inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam, with
+ * the learning rate set per window. {@link #toDl4j(long)} copies the weights into the DL4J network ocs4j
  * quantizes, reordering the gate blocks (libnd4j: input, forget, cell, output; DL4J: cell, forget, output, input).
  */
 public final class FusedLstmLanguageModel {
-
-    /** How the parameters follow their gradients. */
-    public enum Optimizer {
-        /** ND4J's Adam on the gradient of the mean cross-entropy per token. */
-        ADAM,
-        /**
-         * Plain SGD on the gradient of the cross-entropy summed over a window's steps and averaged over its rows
-         * (Zaremba et al. 2014, "Recurrent neural network regularization"), with ND4J's {@code Sgd} updater.
-         */
-        SGD
-    }
 
     /**
      * Training hyper-parameters of one pass; the learning rate goes linearly from {@code learningRate} at the first
      * window to {@code finalLearningRate} at the last (equal for a constant rate).
      */
-    public record Settings(int batch, int bptt, double keepProbability, Optimizer optimizer, double learningRate,
-                           double finalLearningRate, double clipNorm) {
+    public record Settings(int batch, int bptt, double keepProbability, double learningRate, double finalLearningRate,
+                           double clipNorm) {
         public Settings {
             if (batch < 1 || bptt < 1) {
                 throw new IllegalArgumentException("batch " + batch + " and BPTT length " + bptt + " must be ≥ 1");
@@ -67,17 +54,17 @@ public final class FusedLstmLanguageModel {
 
         /** 32 rows × 35 steps, dropout 0.1, Adam 3e-3, gradient norm clipped at 5. */
         public static Settings defaults() {
-            return new Settings(32, 35, 0.9, Optimizer.ADAM, 3e-3, 3e-3, 5.0);
+            return new Settings(32, 35, 0.9, 3e-3, 3e-3, 5.0);
         }
 
         /** @return these settings with the learning rate going linearly from {@code first} to {@code last} */
         public Settings withLearningRates(double first, double last) {
-            return new Settings(batch, bptt, keepProbability, optimizer, first, last, clipNorm);
+            return new Settings(batch, bptt, keepProbability, first, last, clipNorm);
         }
 
         /** @return these settings with another dropout keep probability */
         public Settings withKeepProbability(double keep) {
-            return new Settings(batch, bptt, keep, optimizer, learningRate, finalLearningRate, clipNorm);
+            return new Settings(batch, bptt, keep, learningRate, finalLearningRate, clipNorm);
         }
     }
 
@@ -89,8 +76,8 @@ public final class FusedLstmLanguageModel {
     /** emb, W1, RW1, b1, W2, RW2, b2, Wout, bout (libnd4j gate order). */
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, GradientUpdater> updaters = new HashMap<>();
-    /** Shared by every parameter's updater; its learning rate is set per epoch. */
-    private IUpdater updater;
+    /** Shared by every parameter's updater; its learning rate is set per window. */
+    private final Adam adam = new Adam();
     private int iteration;
 
     /** A new model with weights uniform in ±0.1 and forget-gate biases 1, seeded. */
@@ -210,25 +197,18 @@ public final class FusedLstmLanguageModel {
         int[][] rows = rows(stream, settings.batch());
         int length = rows[0].length - 1;
         Map<String, INDArray> state = zeroState(settings.batch());
-        if (updater == null) {
-            updater = settings.optimizer() == Optimizer.ADAM ? new Adam() : new Sgd();
-        } else if ((updater instanceof Adam) != (settings.optimizer() == Optimizer.ADAM)) {
-            throw new IllegalArgumentException("this model was trained with " + updater.getClass().getSimpleName()
-                    + "; it cannot continue with " + settings.optimizer());
-        }
-        double lossScale = settings.optimizer() == Optimizer.SGD ? settings.bptt() : 1.0;
         double nll = 0;
         long count = 0;
         int windows = (length + settings.bptt() - 1) / settings.bptt();
         progress.start("train", windows);
         for (int t = 0; t < length; t += settings.bptt()) {
             double done = windows == 1 ? 0 : (double) (t / settings.bptt()) / (windows - 1);
-            updater.setLrAndSchedule(settings.learningRate()
-                    + done * (settings.finalLearningRate() - settings.learningRate()), null);
+            adam.setLearningRate(settings.learningRate()
+                    + done * (settings.finalLearningRate() - settings.learningRate()));
             int steps = Math.min(settings.bptt(), length - t);
             int[][] window = window(rows, t, steps);
             Forward f = forward(window[0], window[1], steps, state, settings.keepProbability());
-            update(backward(f, state), lossScale, settings.clipNorm());
+            update(backward(f, state), settings.clipNorm());
             nll += f.nll();
             count += window[1].length;
             state = f.finalState();
@@ -238,24 +218,23 @@ public final class FusedLstmLanguageModel {
         return nll / count;
     }
 
-    /** Scales the gradients by {@code lossScale}, clips their global norm and lets the updater apply them. */
-    private void update(Map<String, INDArray> gradients, double lossScale, double clipNorm) {
+    /** Clips the gradients' global norm and lets Adam apply them. */
+    private void update(Map<String, INDArray> gradients, double clipNorm) {
         double squared = 0;
         for (INDArray g : gradients.values()) {
             double n = g.norm2Number().doubleValue();
             squared += n * n;
         }
-        double norm = lossScale * Math.sqrt(squared);
+        double norm = Math.sqrt(squared);
         if (!Double.isFinite(norm)) {
             throw new IllegalStateException("gradient norm " + norm + " at iteration " + iteration);
         }
-        double scale = lossScale * (clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0);
+        double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1.0;
         for (Map.Entry<String, INDArray> e : parameters.entrySet()) {
             INDArray value = e.getValue();
             INDArray g = gradients.get(e.getKey()).reshape(value.length()).dup().muli(scale);
-            long stateSize = updater.stateSize(value.length());
-            GradientUpdater step = updaters.computeIfAbsent(e.getKey(), k -> updater.instantiate(
-                    stateSize == 0 ? null : Nd4j.zeros(DataType.FLOAT, stateSize), true));
+            GradientUpdater step = updaters.computeIfAbsent(e.getKey(),
+                    k -> adam.instantiate(Nd4j.zeros(DataType.FLOAT, adam.stateSize(value.length())), true));
             step.applyUpdater(g, iteration, 0);
             value.reshape(value.length()).subi(g);
         }
