@@ -2,6 +2,7 @@ package org.ocs4j.quant;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Rint;
 import org.nd4j.linalg.factory.Nd4j;
@@ -51,15 +52,27 @@ public class FakeQuantActivation extends BaseActivationFunction {
         return alpha;
     }
 
+    /**
+     * @return a new array: {@code in} is left as it is. DL4J's {@code ActivationLayer} hands its input array to the
+     * activation function at inference (no copy), and in a graph that array is the producer's output, which the
+     * producer's other readers (a residual add, say) read too — transforming it in place, as DL4J's own activations
+     * do, would quantize their input as well, or not, depending on the order the graph runs its vertices in.
+     */
     @Override
     public INDArray getActivation(INDArray in, boolean training) {
         FixedPointGrid grid = grid();
         double s = grid.scale(alpha);
-        in.muli(s);
-        Nd4j.getExecutioner().exec(new Rint(in, in));
-        Transforms.max(in, grid.minCode(), false);
-        Transforms.min(in, grid.maxCode(), false);
-        return in.divi(s);
+        INDArray out;
+        // in the workspace DL4J keeps the layer's activations in (validated by DL4J), or outside any workspace
+        MemoryWorkspace home = in.isAttached() ? in.data().getParentWorkspace() : null;
+        try (MemoryWorkspace scope = home != null ? home.notifyScopeBorrowed()
+                : Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            out = in.mul(s);
+        }
+        Nd4j.getExecutioner().exec(new Rint(out, out));
+        Transforms.max(out, grid.minCode(), false);
+        Transforms.min(out, grid.maxCode(), false);
+        return out.divi(s);
     }
 
     @Override
