@@ -5,7 +5,7 @@ var r = Ocs.split(net).expandRatio(0.05).inputShape(1, 28, 28).apply();
 System.out.println(r.report());
 var check = IdentityCheck.run(net, r.model(), test.getFeatures());
 System.out.println(check);
-double acc = ReferenceModels.accuracy(r.model(), test);
+double acc = org.ocs4j.eval.ClassifierEvaluator.accuracy(r.model(), test);
 System.out.println("widened model accuracy on 1,000 test images: " + acc);
 boolean ok = check.passes(1e-5) && acc > 0.85;
 System.out.println(ok ? "jshell smoke test: OK" : "jshell smoke test: FAILED");

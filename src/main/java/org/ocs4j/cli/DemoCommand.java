@@ -6,14 +6,14 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code ocs4j demo}: the built-in default job. A small paper-style sweep of the committed Fashion-MNIST reference
  * model on the Fashion-MNIST test set (Debian package {@code dataset-fashion-mnist}): a report with a table and PNG
- * plots on disk, its path printed. It is {@code ocs4j sweep} with fixed arguments, which it prints first.
+ * plots on disk, its path printed. It is {@code ocs4j sweep} with fixed settings, whose command line it prints
+ * first.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Built-in default job: sweep the committed Fashion-MNIST reference model (weights 8/6/5/4 bits,"
@@ -34,25 +34,37 @@ final class DemoCommand implements Callable<Integer> {
     Integer limit;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         Path net = model != null ? model : defaultModel();
         if (!Files.isRegularFile(FashionMnist.DEBIAN_DIR.resolve("t10k-images-idx3-ubyte.gz"))) {
             throw new IllegalStateException("the demo needs the Fashion-MNIST test set in " + FashionMnist.DEBIAN_DIR
                     + ": install it with  apt-get install -y dataset-fashion-mnist");
         }
-        List<String> args = new ArrayList<>(List.of("sweep", net.toString(), "--data", "fashion-mnist",
-                "--weight-bits", "8,6,5,4", "--activation-bits", "8",
-                "--methods", "none,mse,aciq,kl,ocs:0.02,ocs+best", "--title", "ocs4j demo: Fashion-MNIST reference MLN",
-                "--out", outDir.toString()));
-        if (limit != null) {
-            args.addAll(List.of("--limit", limit.toString()));
-        }
-        System.out.println("ocs4j demo = ocs4j " + String.join(" ", args.stream()
-                .map(a -> a.contains(" ") ? "\"" + a + "\"" : a).toList()));
-        int code = Main.run(args.toArray(String[]::new));
-        if (code == 0) {
-            System.out.println("\nreport: " + outDir.resolve("report.md").toAbsolutePath());
-        }
+        SweepCommand sweep = new SweepCommand();
+        sweep.model = net;
+        sweep.data = new DataOptions();
+        sweep.data.data = "fashion-mnist";
+        sweep.data.limit = limit;
+        sweep.data.resize = "direct";
+        sweep.weightBits = List.of(8, 6, 5, 4);
+        sweep.activationBits = List.of(8);
+        sweep.methods = "none,mse,aciq,kl,ocs:0.02,ocs+best";
+        sweep.activationClip = "none";
+        sweep.policy = "default";
+        sweep.calibrationBatches = 4;
+        sweep.batch = 32;
+        sweep.seed = 42;
+        sweep.split = "test";
+        sweep.window = 35;
+        sweep.executor = "fast";
+        sweep.title = "ocs4j demo: Fashion-MNIST reference MLN";
+        sweep.out = outDir;
+        String command = "bin/ocs4j sweep " + net + " --data fashion-mnist --weight-bits 8,6,5,4 --activation-bits 8"
+                + " --methods none,mse,aciq,kl,ocs:0.02,ocs+best --title \"" + sweep.title + "\" --out " + outDir
+                + (limit != null ? " --limit " + limit : "");
+        System.out.println("ocs4j demo = " + command);
+        int code = sweep.run(command);
+        System.out.println("\nreport: " + outDir.resolve("report.md").toAbsolutePath());
         return code;
     }
 

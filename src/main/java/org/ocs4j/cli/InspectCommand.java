@@ -9,12 +9,11 @@ import org.ocs4j.graph.Node;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.quant.TensorAnalysis;
 import org.ocs4j.quant.TensorStatistics;
-import org.ocs4j.rewrite.GridClip;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.graph.LayerPolicy;
 import org.ocs4j.rewrite.LayerReport;
-import org.ocs4j.rewrite.ModelWidener;
-import org.ocs4j.rewrite.WidenSettings;
-import org.ocs4j.split.SplitOptions;
+import org.ocs4j.Ocs;
+import org.ocs4j.OcsModel;
+import org.ocs4j.pipeline.OcsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,9 +63,9 @@ final class InspectCommand implements Callable<Integer> {
         NetworkGraph graph = NetworkGraph.of(net);
         Map<String, LayerReport> splits = new HashMap<>();
         if (expandRatio > 0) {
-            ModelWidener.Widened w = ModelWidener.widen(net, new WidenSettings(expandRatio, SplitOptions.PLAIN, 0,
-                    layerPolicy), GridClip.MAX_ABS, ConsoleProgress.forConsole());
-            w.report().layers().forEach(l -> splits.put(l.layer(), l));
+            OcsModel<Model> w = Ocs.ofModel(net).config(OcsConfig.builder().expandRatio(expandRatio).gridAware(false)
+                    .policy(layerPolicy).build()).progress(ConsoleProgress.forConsole()).widen();
+            w.report().widening().layers().forEach(l -> splits.put(l.layer(), l));
         }
         List<Map<String, Object>> rows = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%s: %d-bit weights, per tensor; OCS r = %s (%s)%n", model.getFileName(), bits,

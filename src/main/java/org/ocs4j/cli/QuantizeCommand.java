@@ -1,30 +1,25 @@
 package org.ocs4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.ocs4j.eval.Provenance;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.io.NpyFiles;
 import org.ocs4j.quant.Clip;
-import org.ocs4j.quant.ModelQuantizer;
-import org.ocs4j.quant.QuantizeSettings;
-import org.ocs4j.quant.QuantizedLayer;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.Ocs;
+import org.ocs4j.OcsModel;
+import org.ocs4j.pipeline.OcsConfig;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.graph.LayerPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -100,103 +95,64 @@ final class QuantizeCommand implements Callable<Integer> {
             ModelFiles.requireNotInput(calibrationCache, model, out, report, calibration);
         }
         Clip method = Clip.parse(clip);
-        QuantizeSettings settings = new QuantizeSettings(weightBits, activationBits, method, method, perChannel,
-                expandRatio, gridAware, referenceCompatible, LayerPolicy.named(policy), calibrationBatches);
+        OcsConfig config = OcsConfig.builder().weightBits(weightBits).activationBits(activationBits)
+                .weightClip(method).activationClip(method).perChannel(perChannel).expandRatio(expandRatio)
+                .gridAware(gridAware).referenceCompatible(referenceCompatible).policy(LayerPolicy.named(policy))
+                .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).build();
+        Model original = ModelFiles.load(model);
+        Calibration cal = calibration(original);
+        if (cal.iterator() == null) {
+            if (activationExpandRatio != 0) {
+                throw new IllegalArgumentException("--activation-expand-ratio needs calibration inputs"
+                        + " (--calibration FILE.npy or --data)");
+            }
+            if (activationBits != 0 && (calibrationCache == null || !java.nio.file.Files.exists(calibrationCache))) {
+                throw new IllegalArgumentException("--activation-bits " + activationBits + " needs --calibration"
+                        + " inputs, --data images or an existing --calibration-cache (or use --activation-bits 0)");
+            }
+        }
+        OcsModel<Model> q = Ocs.ofModel(original).config(config).calibrateOn(cal.iterator())
+                .calibrationCache(calibrationCache).progress(ConsoleProgress.forConsole())
+                .describedAs("ocs4j quantize " + model, ModelFiles.sha256(model)).quantize();
+        String text = QuantizeReportJson.toJson(q, cal.description()) + "\n";
+        ModelFiles.save(q.model(), out, ModelFiles.inputShape(model).orElse(null));
+        ModelFiles.writeString(report, text);
+        var worst = q.report().worstFirst().get(0);
+        System.out.printf("%d layers quantized (%s); worst weight SQNR %.1f dB in %s%nwrote %s and %s%n",
+                q.report().layers().size(), config, worst.weightSqnrDb(), worst.layer(), out, report);
+        return 0;
+    }
+
+    /** Calibration batches and what they are, from --data or --calibration (none when neither is given). */
+    private record Calibration(DataSetIterator iterator, Map<String, Object> description) {
+    }
+
+    private Calibration calibration(Model original) throws java.io.IOException {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize + " must be at least 1");
         }
-        Model original = ModelFiles.load(model);
-        org.nd4j.linalg.dataset.api.iterator.DataSetIterator calibrationData = null;
-        String calibrationDescription = null;
         if (calibration != null && data.given()) {
             throw new IllegalArgumentException("give calibration inputs once: --calibration FILE.npy or --data");
         }
+        Map<String, Object> cal = new LinkedHashMap<>();
+        DataSetIterator it = null;
         if (data.given()) {
             DataOptions.Opened opened = data.open(original, model, batchSize);
-            calibrationData = opened.iterator();
-            calibrationDescription = opened.description();
+            it = opened.iterator();
+            cal.put("data", opened.description());
         } else if (calibration != null) {
             INDArray inputs = NpyFiles.readFloating(calibration).castTo(original.params().dataType());
             if (inputs.size(0) == 0) {
                 throw new IllegalArgumentException("calibration file " + calibration + " holds no examples");
             }
             DataSet all = new DataSet(inputs, Nd4j.zeros(inputs.dataType(), inputs.size(0), 1));
-            calibrationData = new ListDataSetIterator<>(all.batchBy(batchSize), 1);
-        } else if (activationBits != 0 && (calibrationCache == null || !java.nio.file.Files.exists(calibrationCache))) {
-            throw new IllegalArgumentException("--activation-bits " + activationBits
-                    + " needs --calibration inputs, --data images or an existing --calibration-cache"
-                    + " (or use --activation-bits 0)");
+            it = new ListDataSetIterator<>(all.batchBy(batchSize), 1);
+            cal.put("file", calibration.toString());
+            cal.put("sha256", ModelFiles.sha256(calibration));
         }
-        Model toQuantize = original;
-        org.ocs4j.rewrite.ModelWidener.Widened activationOcs = null;
-        if (activationExpandRatio != 0) {
-            if (calibrationData == null) {
-                throw new IllegalArgumentException("--activation-expand-ratio needs calibration inputs"
-                        + " (--calibration FILE.npy or --data)");
-            }
-            if (calibrationCache != null) {
-                throw new IllegalArgumentException("--activation-expand-ratio changes the network, so a calibration"
-                        + " cache of the original model does not apply: drop --calibration-cache");
-            }
-            activationOcs = org.ocs4j.quant.ActivationOcs.apply(original, activationExpandRatio,
-                    LayerPolicy.named(policy), calibrationData, calibrationBatches, ConsoleProgress.forConsole());
-            toQuantize = activationOcs.model();
-        }
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(toQuantize, settings, calibrationData, calibrationCache,
-                ConsoleProgress.forConsole());
-
-        List<QuantizedLayer> worstFirst = new ArrayList<>(q.layers());
-        worstFirst.sort(Comparator.comparingDouble(QuantizedLayer::weightSqnrDb));
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("settings", settings.toString());
-        if (activationOcs != null) {
-            json.put("activationOcs", Map.of("expandRatio", activationExpandRatio,
-                    "splitLayers", activationOcs.report().layers().size(),
-                    "skippedLayers", activationOcs.report().skipped().size(),
-                    "extraWeights", activationOcs.report().extraWeights()));
-        }
-        if (q.widen() != null) {
-            json.put("ocs", Map.of("splitLayers", q.widen().layers().size(), "extraWeights", q.widen().extraWeights()));
-        }
-        List<Map<String, Object>> layers = new ArrayList<>();
-        for (QuantizedLayer l : worstFirst) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("layer", l.layer());
-            m.put("type", l.layerType());
-            m.put("weightAlpha", l.weightAlpha());
-            m.put("weightSqnrDb", l.weightSqnrDb());
-            if (l.split() != null) m.put("ocs", l.split());
-            if (l.activationGrid() != null) {
-                m.put("activationAlpha", l.activationAlpha());
-                m.put("activationGrid", l.activationGrid().toString());
-                m.put("activationSqnrDb", l.activationSqnrDb());
-            }
-            layers.add(m);
-        }
-        json.put("layersWorstFirst", layers);
-        if (activationBits != 0) {
-            Map<String, Object> cal = new LinkedHashMap<>();
-            if (calibration != null) {
-                cal.put("file", calibration.toString());
-                cal.put("sha256", ModelFiles.sha256(calibration));
-                cal.put("batchSize", batchSize);
-            }
-            if (calibrationDescription != null) {
-                cal.put("data", calibrationDescription);
-                cal.put("batchSize", batchSize);
-            }
-            cal.put("batches", calibrationBatches);
-            if (calibrationCache != null) cal.put("cache", calibrationCache.toString());
-            json.put("calibration", cal);
-        }
-        json.put("provenance", Provenance.capture("ocs4j quantize " + model, ModelFiles.sha256(model), 0,
-                settings.toString()));
-        String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n";
-        ModelFiles.save(q.model(), out, ModelFiles.inputShape(model).orElse(null));
-        ModelFiles.writeString(report, text);
-        QuantizedLayer worst = worstFirst.get(0);
-        System.out.printf("%d layers quantized (%s); worst weight SQNR %.1f dB in %s%nwrote %s and %s%n",
-                q.layers().size(), settings, worst.weightSqnrDb(), worst.layer(), out, report);
-        return 0;
+        if (it != null) cal.put("batchSize", batchSize);
+        cal.put("batches", calibrationBatches);
+        if (calibrationCache != null) cal.put("cache", calibrationCache.toString());
+        return new Calibration(it, cal);
     }
 }

@@ -3,7 +3,7 @@ package org.ocs4j.cli;
 import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.quant.Clip;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.graph.LayerPolicy;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.data.BpttIterator;
 import org.ocs4j.data.WordCorpus;
@@ -16,6 +16,8 @@ import org.ocs4j.sweep.SweepConfig;
 import org.ocs4j.sweep.SweepReport;
 import org.ocs4j.sweep.SweepResult;
 import org.ocs4j.sweep.SweepRunner;
+import org.ocs4j.Ocs;
+import org.ocs4j.pipeline.OcsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -106,6 +108,13 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return run("bin/ocs4j " + spec.commandLine().getParseResult().originalArgs().stream()
+                .map(a -> a.matches("[\\w./:,+=@-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+                .collect(java.util.stream.Collectors.joining(" ")));
+    }
+
+    /** Runs the sweep the fields describe, recording {@code command} as the command line in its provenance. */
+    int run(String command) throws Exception {
         if (data.given() == (corpus != null)) {
             throw new IllegalArgumentException("give --data (an image folder or fashion-mnist) for a classifier, or"
                     + " --corpus (PTB or WikiText-2 folder) for a language model");
@@ -117,8 +126,9 @@ final class SweepCommand implements Callable<Integer> {
                 if (c.ocs() && !c.bestOfRow() && c.gridAware()) columns.add(c.plain());
             }
         }
-        SweepConfig config = new SweepConfig(weightBits, activationBits, columns, Clip.parse(activationClip),
-                LayerPolicy.named(policy), calibrationBatches, seed);
+        SweepConfig config = new SweepConfig(weightBits, activationBits, columns, OcsConfig.builder()
+                .activationClip(Clip.parse(activationClip)).policy(LayerPolicy.named(policy))
+                .calibrationBatches(calibrationBatches).seed(seed).build());
         Model net = ModelFiles.load(model);
         boolean calibrate = activationBits.stream().anyMatch(a -> a != 0);
         Scorer scorer;
@@ -159,18 +169,16 @@ final class SweepCommand implements Callable<Integer> {
                 calibrationDescription = c.description();
             }
         }
-        SweepRunner runner = new SweepRunner(net, ModelFiles.sha256(model), config, scorer, calibration,
-                calibrationDescription)
-                .progress(ConsoleProgress.forConsole())
-                .command("bin/ocs4j " + spec.commandLine().getParseResult().originalArgs().stream()
-                        .map(a -> a.matches("[\\w./:,+=@-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
-                        .collect(java.util.stream.Collectors.joining(" ")));
-        SweepResult result = runner.run(out);
-        List<Path> written = SweepReport.write(result, title != null ? title : model.getFileName().toString(), net,
-                out);
+        SweepRunner runner = Ocs.sweep(net).config(config).scorer(scorer).progress(ConsoleProgress.forConsole())
+                .describedAs(command, ModelFiles.sha256(model))
+                .title(title != null ? title : model.getFileName().toString());
+        if (calibration != null) {
+            runner.calibrateOn(calibration, calibrationDescription);
+        }
+        SweepResult result = runner.runAndReport(out);
         System.out.println(SweepReport.table(result));
-        System.out.println("wrote " + written.stream().map(Path::toString).reduce((a, b) -> a + "\n      " + b)
-                .orElse(""));
+        System.out.println("wrote " + out.resolve(SweepReport.MARKDOWN) + " (with results.csv, results.json and"
+                + " plots)");
         return 0;
     }
 }

@@ -5,7 +5,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.graph.InputShape;
 import org.ocs4j.io.ModelFiles;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.train.ReferenceModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,7 +62,7 @@ final class TrainCommand implements Callable<Integer> {
                 : ReferenceModels.trainFashionMnistResNet(train, epochs, seed, ConsoleProgress.forConsole());
         double seconds = (System.nanoTime() - start) / 1e9;
         ModelFiles.save(net, out, InputShape.of(1, 28, 28));
-        double accuracy = ReferenceModels.accuracy(net, test);
+        double accuracy = org.ocs4j.eval.ClassifierEvaluator.accuracy(net, test);
         System.out.printf("%s: %d epochs in %.0f s, seed %d; test accuracy %.4f on %d images; wrote %s%n", name,
                 epochs, seconds, seed, accuracy, test.numExamples(), out);
         return 0;

@@ -8,10 +8,10 @@ import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.rewrite.LayerPolicy;
-import org.ocs4j.rewrite.ModelWidener;
-import org.ocs4j.rewrite.WidenSettings;
-import org.ocs4j.split.SplitOptions;
+import org.ocs4j.graph.LayerPolicy;
+import org.ocs4j.Ocs;
+import org.ocs4j.OcsModel;
+import org.ocs4j.pipeline.OcsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -76,25 +76,26 @@ final class WidenCommand implements Callable<Integer> {
         ModelFiles.requireNotInput(report, model, out);
         LayerPolicy layers = LayerPolicy.named(policy).including(include.toArray(String[]::new))
                 .excluding(exclude.toArray(String[]::new));
-        WidenSettings settings = new WidenSettings(expandRatio, new SplitOptions(splitThreshold, false, Double.NaN),
-                gridAwareBits, layers);
+        OcsConfig config = OcsConfig.builder().expandRatio(expandRatio).splitThreshold(splitThreshold)
+                .gridAware(gridAwareBits != 0).weightBits(gridAwareBits != 0 ? gridAwareBits : 8).policy(layers)
+                .build();
         Model original = ModelFiles.load(model);
         InputShape shape = resolveShape(original);
 
-        ModelWidener.Widened widened = ModelWidener.widen(original, settings, ConsoleProgress.forConsole(),
-                shape.toInputType());
-        IdentityCheck identity = IdentityCheck.onRandomInputs(original, widened.model(), seed, shape.withBatch(batch));
+        OcsModel<Model> widened = Ocs.ofModel(original).config(config).inputShapes(shape)
+                .progress(ConsoleProgress.forConsole()).widen();
+        IdentityCheck identity = widened.checkIdentity(seed, batch, shape);
         if (!identity.passes(tolerance)) {
             throw new IllegalStateException("identity check failed, nothing written: " + identity
                     + " exceeds tolerance " + tolerance + " (please report this as an ocs4j bug with the model)");
         }
         Provenance provenance = Provenance.capture("ocs4j widen " + model + " --expand-ratio " + expandRatio
-                + " --policy " + policy, ModelFiles.sha256(model), seed, settings.toString());
-        String json = WidenReportJson.toJson(widened.report(), identity, provenance);
+                + " --policy " + policy, ModelFiles.sha256(model), seed, config.describe());
+        String json = WidenReportJson.toJson(widened.report().widening(), identity, provenance);
         ModelFiles.save(widened.model(), out, shape);
         ModelFiles.writeString(report, json);
 
-        var r = widened.report();
+        var r = widened.report().widening();
         System.out.printf("%d layers split, %d skipped; +%,d weights (%.2f%%), +%,d MACs; identity: %s%n",
                 r.layers().size(), r.skipped().size(), r.extraWeights(), 100 * r.extraWeightFraction(), r.extraMacs(),
                 identity);

@@ -21,6 +21,13 @@ public final class ClassifierEvaluator {
     private ClassifierEvaluator() {
     }
 
+    /** @return top-1 accuracy in [0, 1] of {@code model} on a labelled set held in memory (DL4J's output()) */
+    public static double accuracy(Model model, org.nd4j.linalg.dataset.DataSet test) {
+        DataSetIterator batches = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
+                test.batchBy(1000), 1);
+        return evaluate(model, batches, 0, test.numExamples(), Progress.NONE).top1();
+    }
+
     /**
      * @param model              the classifier (inference mode; not modified)
      * @param data               labelled batches (one-hot labels); reset before use

@@ -24,6 +24,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
@@ -54,11 +55,28 @@ public final class FastInference {
      * {@link #forward}; tests pass a function that also runs DL4J's own layer code to compare the two layer by layer.
      */
     static INDArray run(Model model, INDArray input, BiFunction<Layer, INDArray, INDArray> layerForward) {
+        return run(model, input, layerForward, (name, out) -> { });
+    }
+
+    /**
+     * Runs the model on the fast path and hands every node's output to {@code observer} the moment it is produced,
+     * by {@link org.ocs4j.graph.NetworkGraph} node name (an MLN's layer index, its input
+     * {@link org.ocs4j.graph.NetworkGraph#MLN_INPUT}; a graph's vertex name). The observer must use the array before
+     * it returns: a later activation layer may overwrite it in place, as in DL4J's own forward pass.
+     *
+     * @return the network's output
+     */
+    public static INDArray observe(Model model, INDArray input, BiConsumer<String, INDArray> observer) {
+        return run(model, input, FastInference::forward, observer);
+    }
+
+    private static INDArray run(Model model, INDArray input, BiFunction<Layer, INDArray, INDArray> layerForward,
+                                BiConsumer<String, INDArray> observer) {
         if (model instanceof MultiLayerNetwork mln) {
-            return output(mln, input, layerForward);
+            return output(mln, input, layerForward, observer);
         }
         if (model instanceof ComputationGraph cg) {
-            return output(cg, input, layerForward);
+            return output(cg, input, layerForward, observer);
         }
         throw new IllegalArgumentException("fast inference runs a MultiLayerNetwork or ComputationGraph, not "
                 + model.getClass().getSimpleName());
@@ -75,20 +93,24 @@ public final class FastInference {
     }
 
     private static INDArray output(MultiLayerNetwork mln, INDArray input,
-                                   BiFunction<Layer, INDArray, INDArray> layerForward) {
+                                   BiFunction<Layer, INDArray, INDArray> layerForward,
+                                   BiConsumer<String, INDArray> observer) {
         INDArray x = input;
+        observer.accept(org.ocs4j.graph.NetworkGraph.MLN_INPUT, x);
         for (int i = 0; i < mln.getnLayers(); i++) {
             InputPreProcessor pre = mln.getLayerWiseConfigurations().getInputPreProcess(i);
             if (pre != null) {
                 x = pre.preProcess(x, (int) x.size(0), NO_WORKSPACES);
             }
             x = layerForward.apply(mln.getLayer(i), x);
+            observer.accept(String.valueOf(i), x);
         }
         return x;
     }
 
     private static INDArray output(ComputationGraph cg, INDArray input,
-                                   BiFunction<Layer, INDArray, INDArray> layerForward) {
+                                   BiFunction<Layer, INDArray, INDArray> layerForward,
+                                   BiConsumer<String, INDArray> observer) {
         if (cg.getNumInputArrays() != 1 || cg.getNumOutputArrays() != 1) {
             throw new IllegalArgumentException("fast inference supports graphs with one input and one output; this one"
                     + " has " + cg.getNumInputArrays() + " and " + cg.getNumOutputArrays());
@@ -122,6 +144,7 @@ public final class FastInference {
                 }
             }
             outputs.put(index, out);
+            observer.accept(v.getVertexName(), out);
             if (v.isOutputVertex()) {
                 last = index;
             }

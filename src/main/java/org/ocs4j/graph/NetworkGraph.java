@@ -213,6 +213,11 @@ public final class NetworkGraph {
         return outputs;
     }
 
+    /** @return whether the view was built with input types (so every node's output type is known) */
+    public boolean inputTypesKnown() {
+        return !activationTypes.isEmpty();
+    }
+
     /** @return the output type of a node, when the view was built with input types */
     public Optional<InputType> outputType(String name) {
         return Optional.ofNullable(activationTypes.get(name));

@@ -49,6 +49,26 @@ public final class Networks {
         return byName;
     }
 
+    /**
+     * Copies every parameter of {@code from} into the parameter of the same key of {@code to}, the one way ocs4j fills
+     * a rebuilt network from the network it was rebuilt from.
+     *
+     * @throws IllegalStateException naming the layer and key when a shape differs or a key is missing ({@code
+     *                               setParam} would accept a wrong shape silently)
+     */
+    public static void copyParameters(Layer from, Layer to) {
+        for (Map.Entry<String, INDArray> p : from.paramTable().entrySet()) {
+            INDArray dest = to.paramTable().get(p.getKey());
+            if (dest == null || !java.util.Arrays.equals(dest.shape(), p.getValue().shape())) {
+                throw new IllegalStateException("internal error rebuilding layer \"" + to.conf().getLayer().getLayerName()
+                        + "\": parameter " + p.getKey() + " of shape " + java.util.Arrays.toString(p.getValue().shape())
+                        + " has no place of that shape (" + (dest == null ? "missing" : java.util.Arrays.toString(dest.shape()))
+                        + ")");
+            }
+            dest.assign(p.getValue());
+        }
+    }
+
     /** @return {@code base}, or {@code base-2}, {@code base-3}… when a vertex or input of that name exists */
     public static String freshName(ComputationGraphConfiguration conf, String base) {
         String name = base;

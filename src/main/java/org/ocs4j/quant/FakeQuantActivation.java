@@ -42,6 +42,25 @@ public class FakeQuantActivation extends BaseActivationFunction {
         this.alpha = alpha;
     }
 
+    /**
+     * A placeholder for an activation quantizer whose clip value calibration sets later (by replacing it); it refuses
+     * to run until then.
+     *
+     * @param bits the activation bit width, 2..16
+     */
+    public static FakeQuantActivation uncalibrated(int bits) {
+        FakeQuantActivation f = new FakeQuantActivation();
+        f.bits = FixedPointGrid.signed(bits).bits();
+        f.signed = true;
+        f.alpha = Double.NaN;
+        return f;
+    }
+
+    /** @return whether a clip value has been set (false for {@link #uncalibrated} placeholders) */
+    public boolean calibrated() {
+        return !Double.isNaN(alpha);
+    }
+
     /** @return the grid */
     public FixedPointGrid grid() {
         return new FixedPointGrid(bits, signed);
@@ -60,6 +79,10 @@ public class FakeQuantActivation extends BaseActivationFunction {
      */
     @Override
     public INDArray getActivation(INDArray in, boolean training) {
+        if (!calibrated()) {
+            throw new IllegalStateException("an activation quantizer (" + bits + " bits) has no clip value yet:"
+                    + " the model must be calibrated before it runs");
+        }
         FixedPointGrid grid = grid();
         double s = grid.scale(alpha);
         INDArray out;

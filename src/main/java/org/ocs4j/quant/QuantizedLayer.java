@@ -15,4 +15,9 @@ package org.ocs4j.quant;
 public record QuantizedLayer(String layer, String layerType, double weightAlpha, double weightSqnrDb,
                              double activationAlpha, FixedPointGrid activationGrid, double activationSqnrDb,
                              String split) {
+
+    /** @return this report with the layer's input quantizer: clip value, grid and SQNR on the calibration histogram */
+    public QuantizedLayer withActivation(double alpha, FixedPointGrid grid, double sqnrDb) {
+        return new QuantizedLayer(layer, layerType, weightAlpha, weightSqnrDb, alpha, grid, sqnrDb, split);
+    }
 }

@@ -53,7 +53,7 @@ public final class TensorAnalysis {
                 split = split(tensor, axis, expandRatio, SplitOptions.PLAIN.withGridScale(grid.scale(alpha)));
             }
             INDArray folded = fold(grid.fakeQuantize(split.weights(), alpha), axis, split);
-            results.add(new MethodResult(method, alpha, ModelQuantizer.sqnrDb(tensor, folded)));
+            results.add(new MethodResult(method, alpha, Sqnr.of(tensor, folded)));
         }
         return results;
     }

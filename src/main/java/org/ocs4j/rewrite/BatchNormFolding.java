@@ -81,9 +81,7 @@ public final class BatchNormFolding {
         conf.setInputPreProcessors(pre);
         MultiLayerNetwork out = Networks.withZeroParameters(conf);
         for (int j = 0; j < kept.size(); j++) {
-            for (Map.Entry<String, INDArray> p : net.getLayer(kept.get(j)).paramTable().entrySet()) {
-                out.getLayer(j).getParam(p.getKey()).assign(p.getValue());
-            }
+            Networks.copyParameters(net.getLayer(kept.get(j)), out.getLayer(j));
         }
         for (Map.Entry<String, String> f : folded.entrySet()) {
             foldInto(net.getLayer(Integer.parseInt(f.getKey())),
@@ -139,10 +137,7 @@ public final class BatchNormFolding {
         }
         ComputationGraph out = Networks.withZeroParameters(conf);
         for (org.deeplearning4j.nn.api.Layer layer : out.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            for (Map.Entry<String, INDArray> p : graph.getLayer(name).paramTable().entrySet()) {
-                layer.getParam(p.getKey()).assign(p.getValue());
-            }
+            Networks.copyParameters(graph.getLayer(layer.conf().getLayer().getLayerName()), layer);
         }
         for (Map.Entry<String, String> f : folded.entrySet()) {
             foldInto(graph.getLayer(f.getKey()), out.getLayer(f.getValue()));

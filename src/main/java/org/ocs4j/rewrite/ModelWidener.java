@@ -50,8 +50,16 @@ public final class ModelWidener {
      */
     public static Widened widen(Model model, WidenSettings settings, GridClip gridClip, Progress progress,
                                 InputType... inputTypes) {
-        NetworkGraph graph = NetworkGraph.of(model, inputTypes);
-        return build(WidenPlanner.plan(graph, settings, gridClip, progress), progress, inputTypes.length > 0);
+        return build(plan(model, settings, gridClip, progress, inputTypes), progress);
+    }
+
+    /**
+     * Plans weight OCS without building anything: which layers are split, where their duplicated channels come from,
+     * the split weights, and the layers left alone.
+     */
+    public static WidenPlan plan(Model model, WidenSettings settings, GridClip gridClip, Progress progress,
+                                 InputType... inputTypes) {
+        return WidenPlanner.plan(NetworkGraph.of(model, inputTypes), settings, gridClip, progress);
     }
 
     /**
@@ -69,13 +77,13 @@ public final class ModelWidener {
                     + " weights only");
         }
         NetworkGraph graph = NetworkGraph.of(model, inputTypes);
-        return build(WidenPlanner.planActivations(graph, settings, inputChannelMaxima, progress), progress,
-                inputTypes.length > 0);
+        return build(WidenPlanner.planActivations(graph, settings, inputChannelMaxima, progress), progress);
     }
 
-    /** Builds the planned model (a plain copy when nothing is split) and its report. */
-    private static Widened build(WidenPlan plan, Progress progress, boolean shapesKnown) {
+    /** Builds a planned model (a plain copy when nothing is split) and its report. */
+    public static Widened build(WidenPlan plan, Progress progress) {
         Model model = plan.graph().model();
+        boolean shapesKnown = plan.graph().inputTypesKnown();
         ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
                 ? new ModelRebuilder.Rebuilt(copy(model), Map.of())
                 : ModelRebuilder.rebuild(plan, progress);

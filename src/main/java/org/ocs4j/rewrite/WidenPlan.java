@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Everything decided before a widened model is built: each split layer with its split weights and realization,
- * the producer groups that emit duplicated channels, and the layers left alone.
+ * the producer groups that emit duplicated channels, and the layers left alone. Made by
+ * {@link ModelWidener#plan} and built by {@link ModelWidener#build}; its parts are this package's business.
  */
-record WidenPlan(NetworkGraph graph, WidenSettings settings, List<ConsumerSplit> splits,
+public record WidenPlan(NetworkGraph graph, WidenSettings settings, List<ConsumerSplit> splits,
                  Map<String, ProducerGroup> groups, List<SkippedLayer> skipped) {
 
     /**

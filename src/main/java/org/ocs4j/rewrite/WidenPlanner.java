@@ -1,5 +1,6 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.graph.LayerPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.graph.ChannelPath;
 import org.ocs4j.graph.ChannelTracer;

@@ -1,9 +1,11 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.graph.LayerPolicy;
 import org.ocs4j.split.SplitOptions;
 
 /**
- * Everything that decides how a model is widened; validated once, here.
+ * Everything that decides how a model is widened. Made from a validated configuration
+ * ({@code OcsConfig#widenSettings()}); it carries the values and checks none of them again.
  *
  * @param expandRatio   fraction of input channels to split in every selected layer, in [0, 1]; each layer gets
  *                      {@code ceil(expandRatio · C_in)} splits
@@ -14,27 +16,6 @@ import org.ocs4j.split.SplitOptions;
  * @param policy        which layers are split
  */
 public record WidenSettings(double expandRatio, SplitOptions split, int gridAwareBits, LayerPolicy policy) {
-
-    public WidenSettings {
-        if (!(expandRatio >= 0.0 && expandRatio <= 1.0)) {
-            throw new IllegalArgumentException("expand ratio " + expandRatio + " is outside [0, 1]");
-        }
-        if (gridAwareBits != 0 && (gridAwareBits < 2 || gridAwareBits > 16)) {
-            throw new IllegalArgumentException("grid-aware bit width " + gridAwareBits
-                    + " is outside 2..16 (use 0 for plain halving)");
-        }
-        if (split == null || policy == null) {
-            throw new IllegalArgumentException("split options and layer policy are required");
-        }
-        if (split.gridAware()) {
-            throw new IllegalArgumentException("give grid-aware splitting as a bit width, not a fixed scale");
-        }
-    }
-
-    /** @return expand ratio {@code r}, plain halving, threshold 0, the default policy */
-    public static WidenSettings of(double expandRatio) {
-        return new WidenSettings(expandRatio, SplitOptions.PLAIN, 0, LayerPolicy.defaults());
-    }
 
     /** @return true when halves are placed on a quantization grid */
     public boolean gridAware() {

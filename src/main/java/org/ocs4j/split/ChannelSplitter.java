@@ -25,6 +25,20 @@ public final class ChannelSplitter {
     }
 
     /**
+     * The range of every expand ratio (weight or activation OCS): {@code [0, 1]}.
+     *
+     * @param what the value's name in the error message
+     * @return {@code r}
+     * @throws IllegalArgumentException naming {@code what} and {@code r} when it is outside [0, 1] or NaN
+     */
+    public static double requireRatio(String what, double r) {
+        if (!(r >= 0.0 && r <= 1.0)) {
+            throw new IllegalArgumentException(what + " " + r + " is outside [0, 1]");
+        }
+        return r;
+    }
+
+    /**
      * Number of channels to split for an expand ratio: {@code ceil(r · C)}.
      *
      * @param expandRatio fraction of input channels to split, in [0, 1]
@@ -32,9 +46,7 @@ public final class ChannelSplitter {
      * @return {@code k}, 0 when {@code expandRatio == 0}
      */
     public static int splitCount(double expandRatio, long channels) {
-        if (!(expandRatio >= 0.0 && expandRatio <= 1.0)) {
-            throw new IllegalArgumentException("expand ratio " + expandRatio + " is outside [0, 1]");
-        }
+        requireRatio("expand ratio", expandRatio);
         if (channels < 1) {
             throw new IllegalArgumentException("channel count " + channels + " must be at least 1");
         }

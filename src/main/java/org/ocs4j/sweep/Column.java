@@ -2,8 +2,7 @@ package org.ocs4j.sweep;
 
 import org.ocs4j.quant.Clip;
 import org.ocs4j.quant.ClipMethod;
-import org.ocs4j.quant.QuantizeSettings;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.pipeline.OcsConfig;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,9 +39,6 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
             if (clip == null) {
                 throw new IllegalArgumentException("a sweep column needs a clip method");
             }
-            if (!(expandRatio >= 0 && expandRatio <= 1)) {
-                throw new IllegalArgumentException("expand ratio " + expandRatio + " is outside [0, 1]");
-            }
             if (perChannel && expandRatio > 0) {
                 throw new IllegalArgumentException("per-channel scales with OCS are not a sweep column");
             }
@@ -59,6 +55,7 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
         if (!(r > 0)) {
             throw new IllegalArgumentException("an OCS column needs an expand ratio in (0, 1], not " + r);
         }
+        org.ocs4j.split.ChannelSplitter.requireRatio("expand ratio", r);
         return new Column(clip, r, gridAware, false, false);
     }
 
@@ -142,17 +139,18 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
     }
 
     /**
-     * The simulation settings of this column in row {@code (weightBits, activationBits)}.
+     * The configuration of this column in row {@code (weightBits, activationBits)}: {@code base} with the row's bit
+     * widths and this column's weight clip, scales and OCS.
      *
      * @throws IllegalStateException for {@code ocs+best}, which is resolved per row first
+     * @throws IllegalArgumentException when the result is not a valid configuration (an expand ratio above 1, say)
      */
-    public QuantizeSettings settings(int weightBits, int activationBits, Clip activationClip, LayerPolicy policy,
-                                     int calibrationBatches) {
+    public OcsConfig config(OcsConfig base, int weightBits, int activationBits) {
         if (bestOfRow) {
             throw new IllegalStateException("ocs+best is resolved per row before it is run");
         }
-        return new QuantizeSettings(weightBits, activationBits, clip, activationClip, perChannel, expandRatio,
-                gridAware, false, policy, calibrationBatches);
+        return base.toBuilder().weightBits(weightBits).activationBits(activationBits).weightClip(clip)
+                .perChannel(perChannel).expandRatio(expandRatio).gridAware(gridAware).build();
     }
 
     /** @return the identifier {@link #parse} reads back, e.g. {@code ocs:0.02+mse} */

@@ -1,8 +1,6 @@
 package org.ocs4j.sweep;
 
-import org.ocs4j.quant.Clip;
-import org.ocs4j.quant.FixedPointGrid;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.pipeline.OcsConfig;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -10,19 +8,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a sweep runs: rows (weight bits × activation bits, FP32 first) by columns (methods). Validated once, here.
+ * What a sweep runs: rows (weight bits × activation bits, FP32 first) by columns (methods), every cell the
+ * {@link OcsConfig} {@code base} with the row's bit widths and the column's method. Every cell's configuration is
+ * built (and so validated) here, before anything runs.
  *
- * @param weightBits         weight bit widths, each 2..16, in table order (e.g. 8, 7, 6, 5, 4)
- * @param activationBits     activation bit widths, each 2..16, or 0 for FP32 activations
- * @param columns            the methods, in table order, without repeats
- * @param activationClip     how activation clip values are chosen from calibration (the same in every cell, so
- *                           columns compare weight methods)
- * @param policy             which layers are quantized (and split)
- * @param calibrationBatches calibration batches per pass
- * @param seed               the seed of the calibration sample, recorded in provenance
+ * @param weightBits     weight bit widths in table order (e.g. 8, 7, 6, 5, 4)
+ * @param activationBits activation bit widths, or 0 for FP32 activations
+ * @param columns        the methods, in table order, without repeats
+ * @param base           what every cell shares: the activation clip method (the same in every cell, so columns
+ *                       compare weight methods), layer policy, calibration batches and seed
  */
 public record SweepConfig(List<Integer> weightBits, List<Integer> activationBits, List<Column> columns,
-                          Clip activationClip, LayerPolicy policy, int calibrationBatches, long seed) {
+                          OcsConfig base) {
 
     public SweepConfig {
         weightBits = List.copyOf(weightBits);
@@ -32,9 +29,8 @@ public record SweepConfig(List<Integer> weightBits, List<Integer> activationBits
             throw new IllegalArgumentException("a sweep needs at least one weight bit width, one activation bit width"
                     + " and one column");
         }
-        weightBits.forEach(FixedPointGrid::signed);
-        for (int a : activationBits) {
-            if (a != 0) FixedPointGrid.signed(a);
+        if (base == null) {
+            throw new IllegalArgumentException("a sweep needs a base configuration (OcsConfig.defaults())");
         }
         Set<String> ids = new HashSet<>();
         for (Column c : columns) {
@@ -52,11 +48,12 @@ public record SweepConfig(List<Integer> weightBits, List<Integer> activationBits
                         + " the expand ratio from");
             }
         }
-        if (activationClip == null || policy == null) {
-            throw new IllegalArgumentException("activation clip and layer policy are required");
-        }
-        if (calibrationBatches < 1) {
-            throw new IllegalArgumentException("calibration batches " + calibrationBatches + " must be at least 1");
+        for (int w : weightBits) {
+            for (int a : activationBits) {
+                for (Column c : columns) {
+                    if (!c.bestOfRow()) c.config(base, w, a);
+                }
+            }
         }
     }
 
@@ -65,18 +62,17 @@ public record SweepConfig(List<Integer> weightBits, List<Integer> activationBits
      * ACIQ / KL / OCS r = 0.01, 0.02, 0.05 / OCS + best clip, default policy, 4 calibration batches, seed 42.
      */
     public static SweepConfig paper() {
-        return new SweepConfig(List.of(8, 7, 6, 5, 4), List.of(8), Column.PAPER, Clip.NONE, LayerPolicy.defaults(),
-                4, 42);
+        return new SweepConfig(List.of(8, 7, 6, 5, 4), List.of(8), Column.PAPER, OcsConfig.defaults());
     }
 
     /** @return this sweep with other weight bit widths */
     public SweepConfig withWeightBits(List<Integer> bits) {
-        return new SweepConfig(bits, activationBits, columns, activationClip, policy, calibrationBatches, seed);
+        return new SweepConfig(bits, activationBits, columns, base);
     }
 
     /** @return this sweep with other columns */
     public SweepConfig withColumns(List<Column> cols) {
-        return new SweepConfig(weightBits, activationBits, cols, activationClip, policy, calibrationBatches, seed);
+        return new SweepConfig(weightBits, activationBits, cols, base);
     }
 
     /** @return the quantized rows in table order (weight bits outer, activation bits inner); FP32 is separate */
@@ -93,7 +89,7 @@ public record SweepConfig(List<Integer> weightBits, List<Integer> activationBits
     @Override
     public String toString() {
         return "SweepConfig[weights " + weightBits + " bits, activations " + activationBits + " bits (α by "
-                + activationClip + "), columns " + columns + ", " + policy + ", " + calibrationBatches
-                + " calibration batches, seed " + seed + "]";
+                + base.activationClip() + "), columns " + columns + ", " + base.policy() + ", "
+                + base.calibrationBatches() + " calibration batches, seed " + base.seed() + "]";
     }
 }

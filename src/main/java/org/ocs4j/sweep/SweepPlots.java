@@ -18,10 +18,6 @@ import org.ocs4j.graph.Node;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.quant.Histogram;
-import org.ocs4j.rewrite.GridClip;
-import org.ocs4j.rewrite.ModelWidener;
-import org.ocs4j.rewrite.WidenSettings;
-import org.ocs4j.split.SplitOptions;
 
 import java.awt.Color;
 import java.io.IOException;
@@ -178,9 +174,10 @@ public final class SweepPlots {
                         .mapToDouble(Column::expandRatio).max().orElse(0));
         INDArray after = null;
         if (ratio > 0) {
-            ModelWidener.Widened w = ModelWidener.widen(model, new WidenSettings(ratio, SplitOptions.PLAIN,
-                    row.weightBits(), r.config().policy()), GridClip.MAX_ABS, Progress.NONE);
-            NetworkGraph wg = NetworkGraph.of(w.model());
+            Model widened = org.ocs4j.pipeline.Pipeline.widening().run(new org.ocs4j.pipeline.Work(r.config().base()
+                    .toBuilder().expandRatio(ratio).weightBits(row.weightBits()).gridAware(true)
+                    .weightClip(org.ocs4j.quant.Clip.NONE).build(), model, null, null, Progress.NONE)).model();
+            NetworkGraph wg = NetworkGraph.of(widened);
             Node wn = wg.find(worst.layer()).orElse(null);
             if (wn != null) after = wg.param(wn, "W");
         }

@@ -81,9 +81,9 @@ public final class SweepReport {
         sb.append(r.metric()).append(" on ").append(r.data()).append(r.higherIsBetter() ? "" : " (lower is better)")
                 .append(". Weights per tensor")
                 .append(" (signed grid, round half to even) unless a column says per-channel; activations at the")
-                .append(" row's bits with α by ").append(r.config().activationClip()).append(", calibrated on ")
+                .append(" row's bits with α by ").append(r.config().base().activationClip()).append(", calibrated on ")
                 .append(r.calibration()).append(". OCS columns split grid-aware unless marked plain; ")
-                .append(r.config().policy()).append(". Best of each row in bold.\n\n");
+                .append(r.config().base().policy()).append(". Best of each row in bold.\n\n");
         sb.append(table(r)).append('\n');
         List<Cell> best = r.cells().stream().filter(c -> c.column().equals(Column.OCS_BEST.id())).toList();
         if (!best.isEmpty()) {
@@ -170,10 +170,10 @@ public final class SweepReport {
         config.put("weightBits", r.config().weightBits());
         config.put("activationBits", r.config().activationBits());
         config.put("columns", r.config().columns().stream().map(Column::id).toList());
-        config.put("activationClip", r.config().activationClip().toString());
-        config.put("policy", r.config().policy().toString());
-        config.put("calibrationBatches", r.config().calibrationBatches());
-        config.put("seed", r.config().seed());
+        config.put("activationClip", r.config().base().activationClip().toString());
+        config.put("policy", r.config().base().policy().toString());
+        config.put("calibrationBatches", r.config().base().calibrationBatches());
+        config.put("seed", r.config().base().seed());
         m.put("config", config);
         m.put("fp32", r.fp32());
         m.put("cells", r.cells());

@@ -4,8 +4,10 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.progress.Progress;
-import org.ocs4j.quant.ModelQuantizer;
-import org.ocs4j.quant.QuantizeSettings;
+import org.ocs4j.exec.Executor;
+import org.ocs4j.pipeline.OcsConfig;
+import org.ocs4j.pipeline.Pipeline;
+import org.ocs4j.pipeline.Work;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,66 +20,115 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs a {@link SweepConfig} on one model: the FP32 reference, then every row × column cell through
- * {@link ModelQuantizer} and the {@link Scorer}. Each finished cell is stored in the output directory at once
+ * Runs a {@link SweepConfig} on one model: the FP32 reference, then every row × column cell through the quantization
+ * {@link Pipeline} and the {@link Scorer}. Each finished cell is stored in the output directory at once
  * ({@link SweepStore}); a rerun after an interruption reads finished cells back and computes only the rest.
  * Activation calibration statistics are cached per distinct calibrated model in {@code calibration/} (one file for
  * every column without OCS; one per OCS variant, whose widened weights differ) and so are computed once. The input
- * model is never modified.
+ * model is never modified. Made by {@code Ocs.sweep(model)}; every setter is optional but the scorer.
  */
 public final class SweepRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
 
     private final Model model;
-    private final String modelSha256;
-    private final SweepConfig config;
-    private final Scorer scorer;
-    private final DataSetIterator calibration;
-    private final String calibrationDescription;
+    private SweepConfig config = SweepConfig.paper();
+    private Scorer scorer;
+    private DataSetIterator calibration;
+    private String calibrationDescription = "none";
     private Progress progress = Progress.NONE;
-    private String command = "SweepRunner (API)";
+    private String command = "ocs4j API (Ocs.sweep(...))";
+    private String modelSha256 = "in-memory";
+    private String title;
 
-    /**
-     * @param model                  the FP32 model (MLN or CG)
-     * @param modelSha256            its file's checksum (or another stable identifier), part of the sweep's identity
-     * @param config                 rows and columns
-     * @param scorer                 what each cell measures
-     * @param calibration            calibration batches (resettable); may be null when every activation bit width
-     *                               is 0
-     * @param calibrationDescription what the calibration data is, for the identity and reports
-     */
-    public SweepRunner(Model model, String modelSha256, SweepConfig config, Scorer scorer, DataSetIterator calibration,
-                       String calibrationDescription) {
-        this.model = model;
-        this.modelSha256 = modelSha256;
-        this.config = config;
-        this.scorer = scorer;
-        this.calibration = calibration;
-        this.calibrationDescription = calibrationDescription;
-        if (calibration == null && config.activationBits().stream().anyMatch(a -> a != 0)) {
-            throw new IllegalArgumentException("activation bits " + config.activationBits() + " need calibration data");
+    /** @param model the FP32 model (MLN or CG) */
+    public SweepRunner(Model model) {
+        if (model == null) {
+            throw new IllegalArgumentException("model is null");
         }
+        this.model = model;
     }
 
-    /** @return this runner reporting progress to {@code p} */
-    public SweepRunner progress(Progress p) {
-        this.progress = p;
+    /** @param config rows and columns; default {@link SweepConfig#paper()} */
+    public SweepRunner config(SweepConfig config) {
+        this.config = config;
         return this;
     }
 
-    /** @return this runner recording {@code cmd} as the command in the provenance */
-    public SweepRunner command(String cmd) {
+    /** @param scorer what each cell measures (required) */
+    public SweepRunner scorer(Scorer scorer) {
+        this.scorer = scorer;
+        return this;
+    }
+
+    /**
+     * Scores each cell by top-1 accuracy on {@code test} (fast executor, every output a class).
+     *
+     * @param description what the data is, for the report and the sweep's identity
+     */
+    public SweepRunner classifier(DataSetIterator test, String description) {
+        return scorer(new ClassificationScorer(() -> test, 0, 0, description, Executor.FAST));
+    }
+
+    /**
+     * @param batches     calibration batches (resettable), drawn from other data than the scored set
+     * @param description what they are and how they were drawn, for the identity and reports
+     */
+    public SweepRunner calibrateOn(DataSetIterator batches, String description) {
+        this.calibration = batches;
+        this.calibrationDescription = description;
+        return this;
+    }
+
+    /** @param p told of every cell's steps */
+    public SweepRunner progress(Progress p) {
+        this.progress = p == null ? Progress.NONE : p;
+        return this;
+    }
+
+    /**
+     * @param cmd    the command to record in the provenance
+     * @param sha256 the model file's checksum (or another stable identifier), part of the sweep's identity
+     */
+    public SweepRunner describedAs(String cmd, String sha256) {
         this.command = cmd;
+        this.modelSha256 = sha256;
+        return this;
+    }
+
+    /** @param heading the report's heading; default "ocs4j sweep" */
+    public SweepRunner title(String heading) {
+        this.title = heading;
         return this;
     }
 
     /** @return what makes two runs the same sweep (a directory holding another one is refused) */
     public String identity() {
+        requireScorer();
+        OcsConfig base = config.base();
         return "model sha256 " + modelSha256 + "; " + scorer.metric() + " on " + scorer.describe()
-                + "; activations α by " + config.activationClip() + "; " + config.policy() + "; calibration "
-                + config.calibrationBatches() + " batches of " + calibrationDescription + " (seed " + config.seed()
+                + "; activations α by " + base.activationClip() + "; " + base.policy() + "; calibration "
+                + base.calibrationBatches() + " batches of " + calibrationDescription + " (seed " + base.seed()
                 + ")";
+    }
+
+    /**
+     * Runs (or resumes) the sweep in {@code dir} and writes its report there ({@link SweepReport#write}).
+     *
+     * @throws IllegalArgumentException when {@code dir} holds another sweep, or activations are quantized and no
+     *                                  calibration data was given
+     */
+    public SweepResult runAndReport(Path dir) throws IOException {
+        SweepResult r = run(dir);
+        SweepReport.write(r, title != null ? title : "ocs4j sweep", model, dir);
+        return r;
+    }
+
+    private void requireScorer() {
+        if (scorer == null) {
+            throw new IllegalArgumentException("a sweep needs a scorer: classifier(testData, description) or"
+                    + " scorer(new PerplexityScorer(...))");
+        }
     }
 
     /**
@@ -86,6 +137,11 @@ public final class SweepRunner {
      * @throws IllegalArgumentException when {@code dir} holds another sweep
      */
     public SweepResult run(Path dir) {
+        requireScorer();
+        if (calibration == null && config.activationBits().stream().anyMatch(a -> a != 0)) {
+            throw new IllegalArgumentException("activation bits " + config.activationBits() + " need calibration"
+                    + " data: calibrateOn(batches, description)");
+        }
         SweepStore store;
         try {
             store = SweepStore.open(dir, identity());
@@ -145,10 +201,10 @@ public final class SweepRunner {
                 rowCells.stream().filter(x -> x.column().equals(column.id())).findFirst().ifPresent(cells::add);
             }
         }
-        Provenance provenance = Provenance.capture(command, modelSha256, config.seed(), config + "; calibration "
+        Provenance provenance = Provenance.capture(command, modelSha256, config.base().seed(), config + "; calibration "
                 + calibrationDescription);
         return new SweepResult(config, scorer.metric(), scorer.higherIsBetter(), scorer.describe(),
-                config.calibrationBatches() + " batches of " + calibrationDescription, fp32, List.copyOf(cells), reused,
+                config.base().calibrationBatches() + " batches of " + calibrationDescription, fp32, List.copyOf(cells), reused,
                 provenance);
     }
 
@@ -165,8 +221,7 @@ public final class SweepRunner {
 
     private Cell measure(Row row, Column column, String filedAs, Path dir) {
         long t0 = System.nanoTime();
-        QuantizeSettings settings = column.settings(row.weightBits(), row.activationBits(), config.activationClip(),
-                config.policy(), config.calibrationBatches());
+        OcsConfig cell = column.config(config.base(), row.weightBits(), row.activationBits());
         Path cache = row.activationBits() == 0 ? null : dir.resolve("calibration").resolve(cacheName(row, column));
         if (cache != null) {
             try {
@@ -175,11 +230,11 @@ public final class SweepRunner {
                 throw new UncheckedIOException("could not create " + cache.getParent(), e);
             }
         }
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(model, settings, calibration, cache, progress);
-        Scorer.Score s = scorer.score(q.model(), progress);
-        List<Cell.Layer> layers = q.layers().stream().map(Cell.Layer::of).toList();
-        int split = q.widen() == null ? 0 : q.widen().layers().size();
-        long extra = q.widen() == null ? 0 : q.widen().extraWeights();
+        Work w = Pipeline.quantization().run(new Work(cell, model, calibration, cache, progress));
+        Scorer.Score s = scorer.score(w.model(), progress);
+        List<Cell.Layer> layers = w.layers().stream().map(Cell.Layer::of).toList();
+        int split = w.widening() == null ? 0 : w.widening().layers().size();
+        long extra = w.widening() == null ? 0 : w.widening().extraWeights();
         return new Cell(row.label(), filedAs, column.id(), s.value(), s.metrics(), s.examples(), seconds(t0), split,
                 extra, layers);
     }

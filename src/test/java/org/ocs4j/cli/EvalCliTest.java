@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.testing.SharedData;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.train.ReferenceModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class EvalCliTest {
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals(2000, json.get("examples").asLong());
         org.nd4j.linalg.dataset.DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
-        double expected = ReferenceModels.accuracy((MultiLayerNetwork) ModelFiles.load(model),
+        double expected = org.ocs4j.eval.ClassifierEvaluator.accuracy((MultiLayerNetwork) ModelFiles.load(model),
                 (org.nd4j.linalg.dataset.DataSet) test.getRange(0, 2000));
         assertEquals(expected, json.get("top1").asDouble(), 1e-9, "CLI and library agree");
         assertEquals(Math.round(expected * 2000), json.get("top1Correct").asLong());

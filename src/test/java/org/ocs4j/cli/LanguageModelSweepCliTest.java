@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ocs4j.data.WordCorpus;
 import org.ocs4j.io.ModelFiles;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.train.ReferenceModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

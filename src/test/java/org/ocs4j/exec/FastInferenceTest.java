@@ -1,5 +1,7 @@
 package org.ocs4j.exec;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -14,8 +16,6 @@ import org.ocs4j.data.FashionMnist;
 import org.ocs4j.eval.ClassifierEvaluator;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.progress.Progress;
-import org.ocs4j.quant.ModelQuantizer;
-import org.ocs4j.quant.QuantizeSettings;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.WidenSettings;
 import org.ocs4j.testing.SharedData;
@@ -138,7 +138,7 @@ class FastInferenceTest {
         check("CG residual", TestNets.residual(2), images(2, 4, 3, 12, 12));
         check("CG concat", TestNets.concat(3), images(3, 4, 4, 8, 8));
         check("CG depthwise", TestNets.depthwise(4), images(4, 4, 3, 9, 9));
-        check("CG residual widened r=0.2", ModelWidener.widen(TestNets.residual(2), WidenSettings.of(0.2),
+        check("CG residual widened r=0.2", ModelWidener.widen(TestNets.residual(2), new WidenSettings(0.2, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults()),
                 Progress.NONE).model(), images(2, 4, 3, 12, 12));
     }
 
@@ -175,13 +175,11 @@ class FastInferenceTest {
             Model net = ModelFiles.load(Path.of("models", name + ".zip"));
             INDArray x = test.getFeatures();
             check(name, net, x);
-            check(name + " widened r=0.05", ModelWidener.widen(net, WidenSettings.of(0.05), Progress.NONE).model(), x);
+            check(name + " widened r=0.05", ModelWidener.widen(net, new WidenSettings(0.05, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults()), Progress.NONE).model(), x);
             var calibration = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(test.batchBy(32), 32);
-            Model w6 = ModelQuantizer.quantize(net, QuantizeSettings.of(6, 0).withOcs(0.02, true), null,
-                    Progress.NONE).model();
+            Model w6 = Quantize.run(net, Quantize.bits(6, 0).expandRatio(0.02).gridAware(true), null).model();
             check(name + " OCS 0.02 + W6 (FP32 activations)", w6, x);
-            Model q = ModelQuantizer.quantize(net, QuantizeSettings.of(6, 8).withOcs(0.02, true), calibration,
-                    Progress.NONE).model();
+            Model q = Quantize.run(net, Quantize.bits(6, 8).expandRatio(0.02).gridAware(true), calibration).model();
             checkQuantizedActivations(name + " OCS 0.02 + W6A8", q, x);
         }
     }
@@ -221,13 +219,13 @@ class FastInferenceTest {
 
     private static void realModel(String name, Model net, INDArray x) {
         check(name, net, x);
-        check(name + " widened r=0.05", ModelWidener.widen(net, WidenSettings.of(0.05), Progress.NONE).model(), x);
-        check(name + " OCS 0.02 + W6", ModelQuantizer.quantize(net, QuantizeSettings.of(6, 0).withOcs(0.02, true),
-                null, Progress.NONE).model(), x);
+        check(name + " widened r=0.05", ModelWidener.widen(net, new WidenSettings(0.05, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults()), Progress.NONE).model(), x);
+        check(name + " OCS 0.02 + W6", Quantize.run(net, Quantize.bits(6, 0).expandRatio(0.02).gridAware(true),
+                null).model(), x);
         var calibration = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
                 new DataSet(x, org.nd4j.linalg.factory.Nd4j.zeros(x.size(0), 1)).batchBy(8), 8);
-        checkQuantizedActivations(name + " OCS 0.02 + W6A8", ModelQuantizer.quantize(net,
-                QuantizeSettings.of(6, 8).withOcs(0.02, true), calibration, Progress.NONE).model(), x);
+        checkQuantizedActivations(name + " OCS 0.02 + W6A8", Quantize.run(net,
+                Quantize.bits(6, 8).expandRatio(0.02).gridAware(true), calibration).model(), x);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.ocs4j.exec;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -13,10 +15,8 @@ import org.ocs4j.data.BpttIterator;
 import org.ocs4j.eval.PerplexityEvaluator;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.quant.Clip;
-import org.ocs4j.quant.ModelQuantizer;
-import org.ocs4j.quant.QuantizeSettings;
-import org.ocs4j.rewrite.LayerPolicy;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.graph.LayerPolicy;
+import org.ocs4j.train.ReferenceModels;
 
 import java.util.Random;
 
@@ -91,18 +91,18 @@ class FastRecurrentInferenceTest {
         MultiLayerNetwork net = lm();
         int[] stream = new Random(3).ints(4 * 60 + 1, 0, VOCAB).toArray();
         // W4, OCS r = 0.1 (LSTM units and embedding columns duplicated), weights only
-        var weightsOnly = new QuantizeSettings(4, 0, Clip.of(org.ocs4j.quant.ClipMethod.MSE), Clip.NONE, false, 0.1, true, false,
-                LayerPolicy.defaults(), 2);
-        MultiLayerNetwork w4 = (MultiLayerNetwork) ModelQuantizer.quantize(net, weightsOnly, null, Progress.NONE)
+        var weightsOnly = Quantize.bits(4, 0).weightClip(org.ocs4j.quant.ClipMethod.MSE).expandRatio(0.1)
+                .calibrationBatches(2);
+        MultiLayerNetwork w4 = (MultiLayerNetwork) Quantize.run(net, weightsOnly, null)
                 .model();
         double rel = compare(w4);
         System.out.printf("fast vs rnnTimeStep, W4 + OCS LSTM LM: max relative difference %.3g%n", rel);
         assertTrue(rel <= 1e-5, "within 1e-5 relative: " + rel);
 
         // W4A8: fake-quant layers at the LSTM and output-layer inputs, calibrated on two windows
-        var w4a8 = new QuantizeSettings(4, 8, Clip.of(org.ocs4j.quant.ClipMethod.MSE), Clip.NONE, false, 0.1, true, false, LayerPolicy.defaults(), 2);
-        MultiLayerNetwork q = (MultiLayerNetwork) ModelQuantizer.quantize(net, w4a8, new BpttIterator(stream, 4, 30),
-                Progress.NONE).model();
+        var w4a8 = Quantize.bits(4, 8).weightClip(org.ocs4j.quant.ClipMethod.MSE).expandRatio(0.1)
+                .calibrationBatches(2);
+        MultiLayerNetwork q = (MultiLayerNetwork) Quantize.run(net, w4a8, new BpttIterator(stream, 4, 30)).model();
         double relQ = compare(q);
         int[] eval = new Random(4).ints(500, 0, VOCAB).toArray();
         double dl4j = PerplexityEvaluator.evaluate(q, eval, 0, 35, Executor.DL4J, Progress.NONE).perplexity();

@@ -1,5 +1,6 @@
 package org.ocs4j.imports;
 
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -8,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.Ocs;
-import org.ocs4j.OcsResult;
+import org.ocs4j.OcsModel;
 import org.ocs4j.data.Cifar10;
 import org.ocs4j.data.ImagePreprocessing;
 import org.ocs4j.data.LabelledImages;
@@ -58,14 +59,14 @@ class KerasResNet20Test {
 
     @Test
     void widenedResNet20KeepsItsOutputsAndSavesWithItsDuplicationVertices(@TempDir Path tmp) throws Exception {
-        OcsResult<ComputationGraph> r = Ocs.split(net).expandRatio(0.05).inputShape(3, 32, 32).apply();
-        System.out.println(r.report());
-        long viaVertex = r.report().layers().stream()
+        OcsModel<ComputationGraph> r = Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(0.05).build()).inputShape(3, 32, 32).widen();
+        System.out.println(r.report().widening());
+        long viaVertex = r.report().widening().layers().stream()
                 .filter(l -> l.realization() == Realization.DUPLICATION_VERTEX).count();
-        long viaProducer = r.report().layers().stream()
+        long viaProducer = r.report().widening().layers().stream()
                 .filter(l -> l.realization() == Realization.WIDENED_PRODUCER).count();
         assertTrue(viaVertex > 0 && viaProducer > 0, "residual-stream readers use NHWC duplication vertices,"
-                + " block-internal convs widen their producer: " + r.report());
+                + " block-internal convs widen their producer: " + r.report().widening());
         assertTrue(r.model().getConfiguration().getVertices().values().stream()
                 .anyMatch(v -> v instanceof ChannelDuplicationVertex));
         INDArray x = test.first(64).iterator(PRE, 64).next().getFeatures();

@@ -1,5 +1,6 @@
 package org.ocs4j.imports;
 
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.samediff.frameworkimport.tensorflow.importer.TensorflowFrameworkImporter;
 import org.ocs4j.Ocs;
-import org.ocs4j.OcsResult;
+import org.ocs4j.OcsModel;
 import org.ocs4j.data.ImageNetValidation;
 import org.ocs4j.data.ImagePreprocessing;
 import org.ocs4j.data.LabelledImages;
@@ -91,13 +92,13 @@ class MobileNetImportTest {
 
     @Test
     void widenedMobileNetKeepsItsOutputsOnRealImages() {
-        OcsResult<ComputationGraph> r = Ocs.split(net).expandRatio(0.05).inputShape(3, 224, 224).apply();
-        assertTrue(r.report().layers().stream().anyMatch(l -> l.realization() == Realization.WIDENED_PRODUCER),
-                r.report().toString());
+        OcsModel<ComputationGraph> r = Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(0.05).build()).inputShape(3, 224, 224).widen();
+        assertTrue(r.report().widening().layers().stream().anyMatch(l -> l.realization() == Realization.WIDENED_PRODUCER),
+                r.report().widening().toString());
         INDArray x = twenty.getFeatures().get(NDArrayIndex.interval(0, 4));
         IdentityCheck check = IdentityCheck.run(net, r.model(), x);
         System.out.printf("MobileNet v1 0.25 widened (r = 0.05, %d layers): max |Δ logit| %.3g of max %.3g%n",
-                r.report().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
+                r.report().widening().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
         assertTrue(check.passes(1e-5), check.toString());
     }
 

@@ -1,5 +1,7 @@
 package org.ocs4j.quant;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,7 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.train.ReferenceModels;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +41,11 @@ class FashionMnistQuantizationTest {
         net = (MultiLayerNetwork) ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
         test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
         calibration = FashionMnist.train(FashionMnist.DEBIAN_DIR).batchBy(128).subList(0, 4);
-        fp32 = ReferenceModels.accuracy(net, test);
+        fp32 = org.ocs4j.eval.ClassifierEvaluator.accuracy(net, test);
         System.out.printf("fashion-mnist-mln FP32 test accuracy %.4f%n", fp32);
     }
 
-    static Outcome run(QuantizeSettings s) {
+    static Outcome run(OcsConfig.Builder s) {
         if (fp32Logits == null) {
             fp32Logits = org.ocs4j.rewrite.IdentityCheck.logits(net, test.getFeatures())[0];
         }
@@ -57,17 +59,17 @@ class FashionMnistQuantizationTest {
 
     @Test
     void w8a8LosesLessThanOnePoint() {
-        double a = run(QuantizeSettings.of(8, 8)).accuracy();
+        double a = run(Quantize.bits(8, 8)).accuracy();
         assertTrue(fp32 - a < 0.01, "W8A8 " + a + " vs FP32 " + fp32);
     }
 
     @Test
     void lowBitComparisons() {
-        Outcome none4 = run(QuantizeSettings.of(4, 0));
-        Outcome mse4 = run(QuantizeSettings.of(4, 0).withWeightClip(ClipMethod.MSE));
-        Outcome none5 = run(QuantizeSettings.of(5, 0));
-        Outcome plain5 = run(QuantizeSettings.of(5, 0).withOcs(0.05, false));
-        Outcome grid5 = run(QuantizeSettings.of(5, 0).withOcs(0.05, true));
+        Outcome none4 = run(Quantize.bits(4, 0));
+        Outcome mse4 = run(Quantize.bits(4, 0).weightClip(ClipMethod.MSE));
+        Outcome none5 = run(Quantize.bits(5, 0));
+        Outcome plain5 = run(Quantize.bits(5, 0).expandRatio(0.05).gridAware(false));
+        Outcome grid5 = run(Quantize.bits(5, 0).expandRatio(0.05).gridAware(true));
         assertTrue(mse4.accuracy() > none4.accuracy(), "W4 accuracy: MSE " + mse4 + " vs none " + none4);
         assertTrue(mse4.logitError() < none4.logitError(), "W4: MSE " + mse4 + " vs none " + none4);
         assertTrue(grid5.logitError() < none5.logitError(), "W5: grid-aware OCS " + grid5 + " vs none " + none5);

@@ -1,5 +1,7 @@
 package org.ocs4j.quant;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -8,13 +10,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.eval.PerplexityEvaluator;
 import org.ocs4j.graph.NodeKind;
 import org.ocs4j.progress.Progress;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.graph.LayerPolicy;
 import org.ocs4j.rewrite.LayerReport;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.Realization;
 import org.ocs4j.rewrite.WidenReport;
 import org.ocs4j.rewrite.WidenSettings;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.train.ReferenceModels;
 
 import java.util.EnumSet;
 import java.util.Random;
@@ -51,7 +53,7 @@ class LstmOcsTest {
     void theWidenedLanguageModelComputesTheSameProbabilities() {
         MultiLayerNetwork net = lm(5);
         INDArray before = net.params().dup();
-        ModelWidener.Widened w = ModelWidener.widen(net, WidenSettings.of(0.1), Progress.NONE);
+        ModelWidener.Widened w = ModelWidener.widen(net, new WidenSettings(0.1, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults()), Progress.NONE);
         assertEquals(before, net.params(), "the input model is not modified");
         WidenReport report = w.report();
         System.out.println(report);
@@ -79,10 +81,9 @@ class LstmOcsTest {
         MultiLayerNetwork net = lm(9);
         LayerPolicy lstmOnly = new LayerPolicy(EnumSet.of(NodeKind.LSTM), Set.of(), false, Set.of(), Set.of())
                 .excluding("2");
-        QuantizeSettings s = new QuantizeSettings(4, 0, Clip.NONE, Clip.NONE, false,
-                0.1, true, false, lstmOnly, 1);
+        OcsConfig.Builder s = Quantize.bits(4, 0).expandRatio(0.1).policy(lstmOnly).calibrationBatches(1);
         // Widened: LSTM "1" reads duplicated embedding columns with split, quantized input weights.
-        ModelQuantizer.Quantized widened = ModelQuantizer.quantize(net, s, null, Progress.NONE);
+        Quantize.Result widened = Quantize.run(net, s, null);
         QuantizedLayer q = widened.layers().get(0);
         assertNotNull(q.split());
         assertTrue(q.split().contains("W widened") && q.split().contains("RW folded"), q.split());
@@ -90,8 +91,8 @@ class LstmOcsTest {
         MultiLayerNetwork folded = net.clone();
         INDArray w = folded.getLayer(1).getParam("W");
         INDArray rw = folded.getLayer(1).getParam("RW");
-        ModelQuantizer.quantizeFolded(w, s, w.dup());
-        ModelQuantizer.quantizeFolded(rw, s, rw.dup());
+        WeightQuantizer.folded(w, 4, Clip.NONE, 0.1, true, null);
+        WeightQuantizer.folded(rw, 4, Clip.NONE, 0.1, true, null);
         INDArray x = tokens(4, 15, 3);
         double rel = relative(((MultiLayerNetwork) widened.model()).output(x), folded.output(x));
         System.out.printf("W4 LSTM input weights, widened vs folded: max relative difference %.3g%n", rel);
@@ -103,7 +104,7 @@ class LstmOcsTest {
     @Test
     void grownShapesSaveAndLoad() throws Exception {
         MultiLayerNetwork net = lm(3);
-        Model wide = ModelWidener.widen(net, WidenSettings.of(0.05), Progress.NONE)
+        Model wide = ModelWidener.widen(net, new WidenSettings(0.05, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults()), Progress.NONE)
                 .model();
         java.io.File f = java.io.File.createTempFile("lstm-wide", ".zip");
         f.deleteOnExit();

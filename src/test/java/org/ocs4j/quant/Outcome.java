@@ -1,12 +1,14 @@
 package org.ocs4j.quant;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.zoo.ReferenceModels;
+import org.ocs4j.train.ReferenceModels;
 
 import java.util.List;
 
@@ -21,12 +23,11 @@ record Outcome(double accuracy, double logitError) {
     /**
      * @param fp32Logits the original model's logits on {@code test} ({@link IdentityCheck#logits}), computed once
      */
-    static Outcome measure(MultiLayerNetwork net, INDArray fp32Logits, QuantizeSettings s, List<DataSet> calibration,
+    static Outcome measure(MultiLayerNetwork net, INDArray fp32Logits, OcsConfig.Builder s, List<DataSet> calibration,
                            DataSet test, double fp32) {
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(net, s, new ListDataSetIterator<>(calibration, 1),
-                Progress.NONE);
+        Quantize.Result q = Quantize.run(net, s, new ListDataSetIterator<>(calibration, 1));
         MultiLayerNetwork m = (MultiLayerNetwork) q.model();
-        double accuracy = ReferenceModels.accuracy(m, test);
+        double accuracy = org.ocs4j.eval.ClassifierEvaluator.accuracy(m, test);
         INDArray z = fp32Logits;
         INDArray zq = IdentityCheck.logits(m, test.getFeatures())[0];
         double e = zq.sub(z).norm2Number().doubleValue() / z.norm2Number().doubleValue();

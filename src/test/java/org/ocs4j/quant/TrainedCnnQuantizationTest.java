@@ -1,5 +1,7 @@
 package org.ocs4j.quant;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -78,13 +80,13 @@ class TrainedCnnQuantizationTest {
             it.reset();
             net.fit(it);
         }
-        fp32 = org.ocs4j.zoo.ReferenceModels.accuracy(net, test);
+        fp32 = org.ocs4j.eval.ClassifierEvaluator.accuracy(net, test);
         System.out.printf("FP32 test accuracy %.4f%n", fp32);
         assertTrue(fp32 > 0.85, "the reference CNN must learn the task: " + fp32);
     }
 
 
-    static Outcome run(QuantizeSettings s) {
+    static Outcome run(OcsConfig.Builder s) {
         if (fp32Logits == null) {
             fp32Logits = org.ocs4j.rewrite.IdentityCheck.logits(net, test.getFeatures())[0];
         }
@@ -93,22 +95,22 @@ class TrainedCnnQuantizationTest {
 
     @Test
     void w8a8LosesLessThanOnePoint() {
-        double a = run(QuantizeSettings.of(8, 8)).accuracy();
+        double a = run(Quantize.bits(8, 8)).accuracy();
         assertTrue(fp32 - a < 0.01, "W8A8 " + a + " vs FP32 " + fp32);
     }
 
     @Test
     void mseClippingBeatsNoClippingAtFourBits() {
-        Outcome none = run(QuantizeSettings.of(4, 0));
-        Outcome mse = run(QuantizeSettings.of(4, 0).withWeightClip(ClipMethod.MSE));
+        Outcome none = run(Quantize.bits(4, 0));
+        Outcome mse = run(Quantize.bits(4, 0).weightClip(ClipMethod.MSE));
         assertTrue(mse.logitError() < none.logitError(), "W4 MSE " + mse + " vs no clip " + none);
     }
 
     @Test
     void gridAwareOcsBeatsNoOcsAndPlainHalvingAtFiveBits() {
-        Outcome none = run(QuantizeSettings.of(5, 0));
-        Outcome plain = run(QuantizeSettings.of(5, 0).withOcs(0.05, false));
-        Outcome grid = run(QuantizeSettings.of(5, 0).withOcs(0.05, true));
+        Outcome none = run(Quantize.bits(5, 0));
+        Outcome plain = run(Quantize.bits(5, 0).expandRatio(0.05).gridAware(false));
+        Outcome grid = run(Quantize.bits(5, 0).expandRatio(0.05).gridAware(true));
         assertTrue(grid.logitError() < none.logitError(), "W5 OCS grid-aware " + grid + " vs none " + none);
         assertTrue(grid.logitError() < plain.logitError(), "W5 grid-aware " + grid + " vs plain halving " + plain);
     }

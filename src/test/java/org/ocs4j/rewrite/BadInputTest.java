@@ -1,5 +1,7 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.pipeline.OcsConfig;
+import org.ocs4j.graph.LayerPolicy;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -23,7 +25,7 @@ class BadInputTest {
         MultiLayerNetwork net = TestNets.mln(1);
         for (double r : new double[] {-0.1, 1.5, Double.NaN}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ocs.split(net).expandRatio(r).apply());
+                    () -> Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(r).build()).widen());
             assertTrue(e.getMessage().contains("expand ratio " + r), e.getMessage());
         }
     }
@@ -33,7 +35,7 @@ class BadInputTest {
         MultiLayerNetwork net = TestNets.mln(1);
         for (int bits : new int[] {1, 17, -3}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ocs.split(net).gridAware(bits).apply());
+                    () -> Ocs.of(net).config(OcsConfig.builder().gridAware(false).gridAware(bits != 0).weightBits(bits != 0 ? bits : 8).build()).widen());
             assertTrue(e.getMessage().contains(String.valueOf(bits)), e.getMessage());
         }
     }
@@ -44,7 +46,7 @@ class BadInputTest {
         net.getLayer(3).getParam("W").putScalar(0, Double.NaN);
         INDArray before = net.params().dup();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Ocs.split(net).expandRatio(0.1).apply());
+                () -> Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(0.1).build()).widen());
         assertTrue(e.getMessage().contains("layer3") && e.getMessage().contains("NaN"), e.getMessage());
         assertEquals(before.toString(), net.params().toString());
     }
@@ -53,7 +55,7 @@ class BadInputTest {
     void aRequiredLayerFedByTheNetworkInputOfAnMlnIsRefusedWithTheOptions() {
         MultiLayerNetwork net = TestNets.mln(1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Ocs.split(net).policy(LayerPolicy.defaults().including("layer0")).apply());
+                () -> Ocs.of(net).config(OcsConfig.builder().gridAware(false).policy(LayerPolicy.defaults().including("layer0")).build()).widen());
         assertTrue(e.getMessage().contains("\"layer0\"") && e.getMessage().contains("toComputationGraph()"),
                 e.getMessage());
     }
@@ -69,19 +71,19 @@ class BadInputTest {
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         // Default policy: the layer is skipped and the report says why.
-        WidenReport report = Ocs.split(net).expandRatio(0.2).apply().report();
+        WidenReport report = Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(0.2).build()).widen().report().widening();
         SkippedLayer skipped = report.skipped().stream().filter(s -> s.layer().equals("after-lrn")).findFirst().orElseThrow();
         assertTrue(skipped.reason().contains("\"lrn\" (LocalResponseNormalization)"), skipped.reason());
         // Required by name: an error naming both layers.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Ocs.split(net).expandRatio(0.2).policy(LayerPolicy.defaults().including("after-lrn")).apply());
+                () -> Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(0.2).policy(LayerPolicy.defaults().including("after-lrn")).build()).widen());
         assertTrue(e.getMessage().contains("\"after-lrn\"") && e.getMessage().contains("\"lrn\""), e.getMessage());
     }
 
     @Test
     void requiringALayerWithoutSplittableWeightsIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Ocs.split(TestNets.mln(1)).policy(LayerPolicy.defaults().including("BatchNormalization")).apply());
+                () -> Ocs.of(TestNets.mln(1)).config(OcsConfig.builder().gridAware(false).policy(LayerPolicy.defaults().including("BatchNormalization")).build()).widen());
         assertTrue(e.getMessage().contains("BatchNormalization") && e.getMessage().contains("no splittable"),
                 e.getMessage());
     }
@@ -96,8 +98,7 @@ class BadInputTest {
 
     @Test
     void excludedLayersAreNotSplit() {
-        WidenReport report = Ocs.split(TestNets.residual(1)).expandRatio(0.2)
-                .policy(LayerPolicy.defaults().excluding("b2", "OutputLayer")).apply().report();
+        WidenReport report = Ocs.of(TestNets.residual(1)).config(OcsConfig.builder().gridAware(false).expandRatio(0.2).policy(LayerPolicy.defaults().excluding("b2", "OutputLayer")).build()).widen().report().widening();
         assertTrue(report.layers().stream().noneMatch(l -> l.layer().equals("b2") || l.layer().equals("out")));
         assertTrue(report.skipped().stream().anyMatch(s -> s.layer().equals("b2") && s.reason().contains("excluded")));
     }

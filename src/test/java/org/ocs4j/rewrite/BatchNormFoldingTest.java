@@ -1,5 +1,7 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.testing.Quantize;
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,8 +63,8 @@ class BatchNormFoldingTest {
         org.nd4j.linalg.dataset.DataSet test = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR);
         var calibration = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
                 ((org.nd4j.linalg.dataset.DataSet) test.getRange(0, 256)).batchBy(64), 1);
-        ComputationGraph simulated = (ComputationGraph) org.ocs4j.quant.ModelQuantizer.quantize(net,
-                org.ocs4j.quant.QuantizeSettings.of(6, 8), calibration, org.ocs4j.progress.Progress.NONE).model();
+        ComputationGraph simulated = (ComputationGraph) org.ocs4j.testing.Quantize.run(net,
+                org.ocs4j.testing.Quantize.bits(6, 8), calibration).model();
         BatchNormFolding.Folded<ComputationGraph> f = BatchNormFolding.fold(simulated);
         assertEquals(6, f.folded().size(), "fake-quant layers sit before the convs, so every conv → BN pair folds");
         INDArray x = ((org.nd4j.linalg.dataset.DataSet) test.getRange(256, 512)).getFeatures();

@@ -1,5 +1,7 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.pipeline.OcsConfig;
+import org.ocs4j.graph.LayerPolicy;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -12,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.Ocs;
-import org.ocs4j.OcsResult;
+import org.ocs4j.OcsModel;
 import org.ocs4j.TestNets;
 import org.ocs4j.graph.InputShape;
 
@@ -78,13 +80,13 @@ class WidenIdentityTest {
 
     @Test
     void residualGraphUsesBothRealizations() {
-        OcsResult<ComputationGraph> r = Ocs.split(TestNets.residual(3)).expandRatio(0.2).apply();
-        Set<Realization> used = r.report().layers().stream().map(LayerReport::realization).collect(Collectors.toSet());
+        OcsModel<ComputationGraph> r = Ocs.of(TestNets.residual(3)).config(OcsConfig.builder().gridAware(false).expandRatio(0.2).build()).widen();
+        Set<Realization> used = r.report().widening().layers().stream().map(LayerReport::realization).collect(Collectors.toSet());
         assertEquals(Set.of(Realization.WIDENED_PRODUCER, Realization.DUPLICATION_VERTEX), used);
         // "b1" reads stem-relu, which also feeds the residual add: its producer cannot be widened.
-        LayerReport b1 = r.report().layers().stream().filter(l -> l.layer().equals("b1")).findFirst().orElseThrow();
+        LayerReport b1 = r.report().widening().layers().stream().filter(l -> l.layer().equals("b1")).findFirst().orElseThrow();
         assertEquals(Realization.DUPLICATION_VERTEX, b1.realization());
-        LayerReport b2 = r.report().layers().stream().filter(l -> l.layer().equals("b2")).findFirst().orElseThrow();
+        LayerReport b2 = r.report().widening().layers().stream().filter(l -> l.layer().equals("b2")).findFirst().orElseThrow();
         assertEquals(Realization.WIDENED_PRODUCER, b2.realization());
         assertEquals("b1", b2.via());
     }
@@ -93,13 +95,13 @@ class WidenIdentityTest {
     void overheadCountsAreExactOnAHandCheckedLayer() {
         // MLN layer 3: conv 3x3, nIn 8, nOut 12, output 8x8 (12x12 input, two valid 3x3 convs).
         // r = 0.2 → k = ceil(1.6) = 2 → 2 · 12 · 3 · 3 = 216 extra weights, 216 · 64 extra MACs.
-        OcsResult<MultiLayerNetwork> r = Ocs.split(TestNets.mln(1)).expandRatio(0.2).inputShape(3, 12, 12).apply();
-        LayerReport conv = r.report().layers().get(0);
+        OcsModel<MultiLayerNetwork> r = Ocs.of(TestNets.mln(1)).config(OcsConfig.builder().gridAware(false).expandRatio(0.2).build()).inputShape(3, 12, 12).widen();
+        LayerReport conv = r.report().widening().layers().get(0);
         assertEquals("layer3", conv.layer());
         assertEquals(216, conv.extraWeights());
         assertEquals(216 * 64, conv.extraMacs());
         // The dense layer after the flatten: 12 channels of 4x4 → k = ceil(2.4) = 3 blocks of 16 rows x 16 outputs.
-        LayerReport dense = r.report().layers().get(1);
+        LayerReport dense = r.report().widening().layers().get(1);
         assertEquals(16, dense.featuresPerChannel());
         assertEquals(3 * 16 * 16, dense.extraWeights());
     }
@@ -108,7 +110,7 @@ class WidenIdentityTest {
     void widenedModelsSaveAndRestoreWithStockDl4j(@TempDir File dir) throws Exception {
         for (Case c : cases().toList()) {
             Model original = c.build().apply(5);
-            Model widened = ModelWidener.widen(original, WidenSettings.of(0.1)).model();
+            Model widened = ModelWidener.widen(original, new WidenSettings(0.1, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults())).model();
             File file = new File(dir, c.name().replace(' ', '_') + ".zip");
             ModelSerializer.writeModel(widened, file, false);
             Nd4j.getRandom().setSeed(1);
@@ -132,8 +134,8 @@ class WidenIdentityTest {
     @Test
     void expandRatioZeroReturnsAnEqualCopy() {
         MultiLayerNetwork original = TestNets.mln(2);
-        OcsResult<MultiLayerNetwork> r = Ocs.split(original).expandRatio(0).apply();
-        assertTrue(r.report().layers().isEmpty());
+        OcsModel<MultiLayerNetwork> r = Ocs.of(original).config(OcsConfig.builder().gridAware(false).expandRatio(0).build()).widen();
+        assertTrue(r.report().widening().layers().isEmpty());
         assertTrue(r.model() != original, "a new model, never the caller's");
         assertEquals(original.params(), r.model().params());
     }

@@ -1,5 +1,6 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.graph.LayerPolicy;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;

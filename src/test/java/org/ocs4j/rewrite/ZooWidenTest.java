@@ -1,5 +1,7 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.pipeline.OcsConfig;
+import org.ocs4j.graph.LayerPolicy;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -8,7 +10,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.Ocs;
-import org.ocs4j.OcsResult;
+import org.ocs4j.OcsModel;
 import org.ocs4j.graph.InputShape;
 import org.ocs4j.zoo.ZooModels;
 
@@ -41,11 +43,10 @@ class ZooWidenTest {
         long[] expected = {271_872, 510_592, 1_195_008};
         double[] ratios = {0.01, 0.02, 0.05};
         for (int i = 0; i < ratios.length; i++) {
-            OcsResult<ComputationGraph> r = Ocs.split(resnet).expandRatio(ratios[i]).policy(LayerPolicy.reference())
-                    .inputShape(IMAGE.dims()).apply();
-            System.out.printf("ResNet50 reference r=%.2f: %s%n", ratios[i], r.report());
-            assertEquals(expected[i], r.report().extraWeights(), "extra weights at r = " + ratios[i]);
-            assertEquals(52, r.report().layers().size(), "every conv but the 3-channel stem");
+            OcsModel<ComputationGraph> r = Ocs.of(resnet).config(OcsConfig.builder().gridAware(false).expandRatio(ratios[i]).policy(LayerPolicy.reference()).build()).inputShape(IMAGE.dims()).widen();
+            System.out.printf("ResNet50 reference r=%.2f: %s%n", ratios[i], r.report().widening());
+            assertEquals(expected[i], r.report().widening().extraWeights(), "extra weights at r = " + ratios[i]);
+            assertEquals(52, r.report().widening().layers().size(), "every conv but the 3-channel stem");
             check("ResNet50 reference r=" + ratios[i], r.model());
         }
     }
@@ -54,8 +55,8 @@ class ZooWidenTest {
     void resnet50DefaultPolicyIsExactWithAndWithoutGridAwareSplitting() {
         for (double r : new double[] {0.01, 0.05, 0.2}) {
             for (int bits : new int[] {0, 8}) {
-                OcsResult<ComputationGraph> w = Ocs.split(resnet).expandRatio(r).gridAware(bits).apply();
-                assertEquals(54, w.report().layers().size(), "53 convs and the output layer");
+                OcsModel<ComputationGraph> w = Ocs.of(resnet).config(OcsConfig.builder().gridAware(false).expandRatio(r).gridAware(bits != 0).weightBits(bits != 0 ? bits : 8).build()).widen();
+                assertEquals(54, w.report().widening().layers().size(), "53 convs and the output layer");
                 check("ResNet50 default r=" + r + " gridAwareBits=" + bits, w.model());
             }
         }
@@ -68,7 +69,7 @@ class ZooWidenTest {
         INDArray[] vggLogits = IdentityCheck.logits(vgg, x);
         for (double r : new double[] {0.01, 0.05, 0.2}) {
             for (int bits : new int[] {0, 8}) {
-                OcsResult<ComputationGraph> w = Ocs.split(vgg).expandRatio(r).gridAware(bits).apply();
+                OcsModel<ComputationGraph> w = Ocs.of(vgg).config(OcsConfig.builder().gridAware(false).expandRatio(r).gridAware(bits != 0).weightBits(bits != 0 ? bits : 8).build()).widen();
                 check(vggLogits, w.model(), x, "VGG16 r=" + r + " gridAwareBits=" + bits);
             }
         }
@@ -84,7 +85,7 @@ class ZooWidenTest {
         ComputationGraph resnet64 = resnet.convertDataType(DataType.DOUBLE);
         INDArray images64 = images.castTo(DataType.DOUBLE);
         for (int bits : new int[] {0, 8}) {
-            OcsResult<ComputationGraph> w = Ocs.split(resnet64).expandRatio(0.05).gridAware(bits).apply();
+            OcsModel<ComputationGraph> w = Ocs.of(resnet64).config(OcsConfig.builder().gridAware(false).expandRatio(0.05).gridAware(bits != 0).weightBits(bits != 0 ? bits : 8).build()).widen();
             IdentityCheck logits = IdentityCheck.run(resnet64, w.model(), images64);
             System.out.printf("ResNet50 float64 r=0.05 gridAwareBits=%d: logits %s%n", bits, logits);
             assertTrue(logits.passes(1e-10), logits.toString());

@@ -1,9 +1,10 @@
 package org.ocs4j.sweep;
 
+import org.ocs4j.pipeline.OcsConfig;
 import org.junit.jupiter.api.Test;
 import org.ocs4j.quant.Clip;
 import org.ocs4j.quant.ClipMethod;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.graph.LayerPolicy;
 
 import java.util.List;
 
@@ -29,18 +30,18 @@ class ColumnTest {
 
     @Test
     void columnsBecomeTheSettingsTheyName() {
-        var s = Column.parse("ocs:0.02+mse").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4);
+        var s = Column.parse("ocs:0.02+mse").config(OcsConfig.defaults(), 5, 8);
         assertEquals(5, s.weightBits());
         assertEquals(0.02, s.expandRatio());
         assertTrue(s.gridAware());
         assertEquals(ClipMethod.MSE, s.weightClip().method());
         assertEquals(ClipMethod.NONE, s.activationClip().method());
-        assertFalse(Column.parse("ocs:0.02:plain").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4).gridAware());
-        assertEquals(0.9, Column.parse("max:0.9").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4)
+        assertFalse(Column.parse("ocs:0.02:plain").config(OcsConfig.defaults(), 5, 8).gridAware());
+        assertEquals(0.9, Column.parse("max:0.9").config(OcsConfig.defaults(), 5, 8)
                 .weightClip().parameter());
-        assertTrue(Column.parse("per-channel").settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4).perChannel());
+        assertTrue(Column.parse("per-channel").config(OcsConfig.defaults(), 5, 8).perChannel());
         assertThrows(IllegalStateException.class,
-                () -> Column.OCS_BEST.settings(5, 8, Clip.NONE, LayerPolicy.defaults(), 4));
+                () -> Column.OCS_BEST.config(OcsConfig.defaults(), 5, 8));
     }
 
     @Test

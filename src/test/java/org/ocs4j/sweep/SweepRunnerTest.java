@@ -1,5 +1,6 @@
 package org.ocs4j.sweep;
 
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -11,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.TestNets;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.quant.Clip;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.graph.LayerPolicy;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -38,7 +39,7 @@ class SweepRunnerTest {
     Path dir;
 
     private static final SweepConfig CONFIG = new SweepConfig(List.of(8, 3), List.of(8),
-            Column.parseList("none,mse,ocs:0.05,ocs+best"), Clip.NONE, LayerPolicy.defaults(), 2, 7);
+            Column.parseList("none,mse,ocs:0.05,ocs+best"), OcsConfig.builder().calibrationBatches(2).seed(7).build());
 
     private final MultiLayerNetwork net = TestNets.mln(11);
     private final DataSet data = selfLabelled(net);
@@ -89,8 +90,8 @@ class SweepRunnerTest {
     }
 
     private SweepRunner runner(Scorer scorer) {
-        return new SweepRunner(net, "test-model", CONFIG, scorer, new ListDataSetIterator<>(data.batchBy(16), 16),
-                "the evaluation images");
+        return new SweepRunner(net).describedAs("test", "test-model").config(CONFIG).scorer(scorer)
+                .calibrateOn(new ListDataSetIterator<>(data.batchBy(16), 16), "the evaluation images");
     }
 
     @Test
@@ -143,15 +144,16 @@ class SweepRunnerTest {
     @Test
     void aDirectoryHoldingAnotherSweepIsRefused() {
         runner(new CountingScorer(-1)).run(dir);
-        SweepRunner other = new SweepRunner(net, "another-model", CONFIG, new CountingScorer(-1),
-                new ListDataSetIterator<>(data.batchBy(16), 16), "the evaluation images");
+        SweepRunner other = new SweepRunner(net).describedAs("test", "another-model").config(CONFIG)
+                .scorer(new CountingScorer(-1))
+                .calibrateOn(new ListDataSetIterator<>(data.batchBy(16), 16), "the evaluation images");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.run(dir));
         assertTrue(e.getMessage().contains("holds another sweep"), e.getMessage());
     }
 
     @Test
     void theReportHasTheTableTheFilesAndThreePlots() throws Exception {
-        SweepResult r = runner(new CountingScorer(-1)).command("test").run(dir);
+        SweepResult r = runner(new CountingScorer(-1)).run(dir);
         List<Path> written = SweepReport.write(r, "test net", net, dir);
         String md = Files.readString(dir.resolve(SweepReport.MARKDOWN));
         assertTrue(md.contains("| bits | no clip | MSE | OCS 0.05 | OCS + best clip |"), md);

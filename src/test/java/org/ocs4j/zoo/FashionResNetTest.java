@@ -1,12 +1,13 @@
 package org.ocs4j.zoo;
 
+import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.Ocs;
-import org.ocs4j.OcsResult;
+import org.ocs4j.OcsModel;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.rewrite.IdentityCheck;
@@ -38,7 +39,7 @@ class FashionResNetTest {
 
     @Test
     void reachesNinetyOnePercentOnTheTestSet() {
-        double accuracy = ReferenceModels.accuracy(net, test);
+        double accuracy = org.ocs4j.eval.ClassifierEvaluator.accuracy(net, test);
         System.out.printf("fashion-mnist-resnet test accuracy %.4f on %d images%n", accuracy, test.numExamples());
         assertEquals(10_000, test.numExamples());
         assertTrue(accuracy >= 0.91, "test accuracy " + accuracy);
@@ -48,28 +49,27 @@ class FashionResNetTest {
     void theCommittedMlnWidenedKeepsItsOutputsOnRealImages() {
         org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln = (org.deeplearning4j.nn.multilayer.MultiLayerNetwork)
                 ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
-        OcsResult<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> r = Ocs.split(mln).expandRatio(0.05)
-                .inputShape(1, 28, 28).apply();
-        assertTrue(r.report().layers().size() >= 3, r.report().toString());
+        OcsModel<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> r = Ocs.of(mln).config(OcsConfig.builder().gridAware(false).expandRatio(0.05).build()).inputShape(1, 28, 28).widen();
+        assertTrue(r.report().widening().layers().size() >= 3, r.report().widening().toString());
         IdentityCheck check = IdentityCheck.run(mln, r.model(), ((DataSet) test.getRange(0, 1000)).getFeatures());
         System.out.printf("fashion-mnist-mln widened (r = 0.05, %d layers, flatten into the dense layer): max |Δ logit|"
-                + " %.3g of %.3g%n", r.report().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
+                + " %.3g of %.3g%n", r.report().widening().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
         assertTrue(check.passes(1e-5), check.toString());
     }
 
     @Test
     void wideningThroughResidualAddsKeepsTheOutputs() {
-        OcsResult<ComputationGraph> r = Ocs.split(net).expandRatio(0.05).inputShape(1, 28, 28).apply();
-        assertTrue(r.report().layers().stream().anyMatch(l -> l.realization() == Realization.DUPLICATION_VERTEX),
-                "readers of the residual stream: " + r.report());
-        assertTrue(r.report().layers().stream().anyMatch(l -> l.realization() == Realization.WIDENED_PRODUCER),
-                r.report().toString());
+        OcsModel<ComputationGraph> r = Ocs.of(net).config(OcsConfig.builder().gridAware(false).expandRatio(0.05).build()).inputShape(1, 28, 28).widen();
+        assertTrue(r.report().widening().layers().stream().anyMatch(l -> l.realization() == Realization.DUPLICATION_VERTEX),
+                "readers of the residual stream: " + r.report().widening());
+        assertTrue(r.report().widening().layers().stream().anyMatch(l -> l.realization() == Realization.WIDENED_PRODUCER),
+                r.report().widening().toString());
         INDArray x = ((DataSet) test.getRange(0, 256)).getFeatures();
         IdentityCheck check = IdentityCheck.run(net, r.model(), x);
         System.out.printf("fashion-mnist-resnet widened (r = 0.05, %d layers): max |Δ logit| %.3g of %.3g%n",
-                r.report().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
+                r.report().widening().layers().size(), check.maxAbsDiff(), check.maxAbsOutput());
         assertTrue(check.passes(1e-5), check.toString());
-        assertEquals(ReferenceModels.accuracy(net, test), ReferenceModels.accuracy(r.model(), test), 1e-4,
+        assertEquals(org.ocs4j.eval.ClassifierEvaluator.accuracy(net, test), org.ocs4j.eval.ClassifierEvaluator.accuracy(r.model(), test), 1e-4,
                 "same predictions on the test set (at most one image may flip on a float tie)");
     }
 }

@@ -6,7 +6,7 @@ import org.ocs4j.Ocs;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
 import org.ocs4j.graph.NodeKind;
-import org.ocs4j.rewrite.LayerPolicy;
+import org.ocs4j.graph.LayerPolicy;
 import org.ocs4j.split.ChannelSplitter;
 import org.ocs4j.split.SplitOptions;
 import org.ocs4j.split.SplitResult;

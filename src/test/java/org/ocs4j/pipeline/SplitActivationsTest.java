@@ -1,4 +1,4 @@
-package org.ocs4j.quant;
+package org.ocs4j.pipeline;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -8,7 +8,6 @@ import org.ocs4j.TestNets;
 import org.ocs4j.graph.InputShape;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.rewrite.LayerPolicy;
 import org.ocs4j.rewrite.LayerReport;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.SkippedLayer;
@@ -17,14 +16,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Activation OCS keeps the FP32 function, halves the outlier input channels, and refuses what it cannot halve. */
-class ActivationOcsTest {
+class SplitActivationsTest {
+
+    /** Activation OCS alone, at expand ratio 0.25, calibrated on {@code batches} batches. */
+    private static ModelWidener.Widened split(Model model, org.nd4j.linalg.dataset.api.iterator.DataSetIterator data,
+                                              int batches) {
+        OcsConfig c = OcsConfig.builder().activationExpandRatio(0.25).calibrationBatches(batches).build();
+        Work w = new Pipeline(java.util.List.of(new SplitActivations())).run(new Work(c, model, data, null,
+                Progress.NONE));
+        return new ModelWidener.Widened(w.model(), w.activationSplitting());
+    }
 
     @Test
     void mlnInputRangesShrinkAndTheFunctionIsUnchanged() {
         InputShape shape = InputShape.of(3, 12, 12);
         MultiLayerNetwork net = TestNets.mln(8);
-        ModelWidener.Widened w = ActivationOcs.apply(net, 0.25, LayerPolicy.defaults(),
-                ModelQuantizerTest.calibration(shape, 3, 8), 3, Progress.NONE);
+        ModelWidener.Widened w = split(net, QuantizationPipelineTest.calibration(shape, 3, 8), 3);
         for (LayerReport l : w.report().layers()) {
             System.out.println(l);
         }
@@ -35,7 +42,7 @@ class ActivationOcsTest {
         SkippedLayer out = w.report().skipped().stream().filter(s -> s.layer().equals("layer6")).findFirst().orElseThrow();
         assertTrue(out.reason().contains("not positively homogeneous"), out.reason());
 
-        INDArray x = ModelQuantizerTest.calibration(shape, 1, 8).next().getFeatures();
+        INDArray x = QuantizationPipelineTest.calibration(shape, 1, 8).next().getFeatures();
         IdentityCheck check = IdentityCheck.run(net, w.model(), x);
         System.out.println(check);
         assertTrue(check.passes(1e-5), check.toString());
@@ -49,16 +56,14 @@ class ActivationOcsTest {
     void graphsSplitWhereTheChainIsHomogeneousAndSkipTheRest() {
         InputShape shape = InputShape.of(3, 10, 10);
         Model residual = TestNets.residual(9);
-        ModelWidener.Widened w = ActivationOcs.apply(residual, 0.25, LayerPolicy.defaults(),
-                ModelQuantizerTest.calibration(shape, 2, 9), 2, Progress.NONE);
+        ModelWidener.Widened w = split(residual, QuantizationPipelineTest.calibration(shape, 2, 9), 2);
         assertTrue(w.report().layers().stream().anyMatch(l -> l.layer().equals("b2") && l.via().equals("b1")));
         assertTrue(w.report().skipped().stream().anyMatch(s -> s.layer().equals("head")));
         IdentityCheck check = IdentityCheck.run(residual, w.model(),
-                ModelQuantizerTest.calibration(shape, 1, 9).next().getFeatures());
+                QuantizationPipelineTest.calibration(shape, 1, 9).next().getFeatures());
         assertTrue(check.passes(1e-5), check.toString());
 
-        ModelWidener.Widened dw = ActivationOcs.apply(TestNets.depthwise(2), 0.25, LayerPolicy.defaults(),
-                ModelQuantizerTest.calibration(InputShape.of(3, 9, 9), 2, 2), 2, Progress.NONE);
+        ModelWidener.Widened dw = split(TestNets.depthwise(2), QuantizationPipelineTest.calibration(InputShape.of(3, 9, 9), 2, 2), 2);
         SkippedLayer pw = dw.report().skipped().stream().filter(s -> s.layer().equals("pw")).findFirst().orElseThrow();
         assertTrue(pw.reason().contains("relu6"), pw.reason());
     }

@@ -1,8 +1,6 @@
-package org.ocs4j.rewrite;
+package org.ocs4j.graph;
 
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
-import org.ocs4j.graph.Node;
-import org.ocs4j.graph.NodeKind;
 
 import java.util.EnumSet;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package org.ocs4j.zoo;
+package org.ocs4j.train;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -242,12 +242,13 @@ public final class FusedLstmLanguageModel {
     }
 
     /**
-     * Perplexity over every token of a split, predicted from the start token on, one row, state carried, no dropout
-     * — the same count as {@link org.ocs4j.eval.PerplexityEvaluator} on the DL4J copy.
+     * This model's own forward pass over a token stream (one row, state carried, no dropout), as a perplexity: what
+     * the tests compare with DL4J's network to check the fused forward. Evaluation and training report perplexity
+     * through {@link org.ocs4j.eval.PerplexityEvaluator} on the DL4J copy.
      *
      * @return {@code [perplexity, number of predicted tokens]}
      */
-    public double[] perplexity(int[] tokens, int startToken, int window) {
+    double[] perplexity(int[] tokens, int startToken, int window) {
         int[] stream = new int[tokens.length + 1];
         stream[0] = startToken;
         System.arraycopy(tokens, 0, stream, 1, tokens.length);

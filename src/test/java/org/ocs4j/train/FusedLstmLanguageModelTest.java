@@ -1,4 +1,4 @@
-package org.ocs4j.zoo;
+package org.ocs4j.train;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;

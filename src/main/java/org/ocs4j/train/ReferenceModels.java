@@ -1,4 +1,4 @@
-package org.ocs4j.zoo;
+package org.ocs4j.train;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -216,7 +216,8 @@ public final class ReferenceModels {
             double first = LM_PEAK_LEARNING_RATE * (epochs - epoch + 1) / epochs;
             double last = LM_PEAK_LEARNING_RATE * (epochs - epoch) / epochs;
             double loss = model.trainEpoch(corpus.tokens("train"), defaults.withLearningRates(first, last), progress);
-            double valid = model.perplexity(corpus.tokens("valid"), eos, 350)[0];
+            double valid = org.ocs4j.eval.PerplexityEvaluator.evaluate(model.toDl4j(seed), corpus.tokens("valid"), eos, 350,
+                    org.ocs4j.exec.Executor.FAST, Progress.NONE).perplexity();
             listener.epochDone(epoch, loss, valid, last, model);
         }
         return model.toDl4j(seed);
@@ -235,15 +236,6 @@ public final class ReferenceModels {
             order[j] = t;
         }
         return new DataSet(Channels.gather(data.getFeatures(), 0, order), Channels.gather(data.getLabels(), 0, order));
-    }
-
-    /** @return the accuracy of a classifier on a labelled set, with DL4J's {@code Evaluation} */
-    public static double accuracy(Model net, DataSet test) {
-        Evaluation e = new Evaluation((int) test.getLabels().size(1)); // the int constructor: a long would pick the binary-threshold one
-        for (DataSet batch : test.batchBy(1000)) {
-            e.eval(batch.getLabels(), org.ocs4j.eval.ClassifierEvaluator.output(net, batch.getFeatures()));
-        }
-        return e.accuracy();
     }
 
     private static ConvolutionLayer conv(int nOut) {

@@ -1,5 +1,6 @@
-package org.ocs4j.quant;
+package org.ocs4j.pipeline;
 
+import org.ocs4j.testing.Quantize;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -15,6 +16,9 @@ import org.ocs4j.TestNets;
 import org.ocs4j.graph.InputShape;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.IdentityCheck;
+import org.ocs4j.quant.CalibrationCache;
+import org.ocs4j.quant.ClipMethod;
+import org.ocs4j.quant.QuantizedLayer;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -26,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Whole-model fixed-point simulation on small seeded networks. Errors are measured on the logits against the FP32
+ * The quantization pipeline (whole-model fixed-point simulation) on small seeded networks. Errors are measured on the logits against the FP32
  * model over held-out random inputs; the structural claims (layers inserted, model untouched, save/restore) are
  * exact.
  */
-class ModelQuantizerTest {
+class QuantizationPipelineTest {
 
     static ListDataSetIterator<DataSet> calibration(InputShape shape, int batches, long seed) {
         Nd4j.getRandom().setSeed(seed);
@@ -57,8 +61,8 @@ class ModelQuantizerTest {
         INDArray before = net.params().dup();
         double previous = Double.POSITIVE_INFINITY;
         for (int bits : new int[] {4, 8, 16}) {
-            ModelQuantizer.Quantized q = ModelQuantizer.quantize(net, QuantizeSettings.of(bits, bits),
-                    calibration(shape, 4, 1), Progress.NONE);
+            Quantize.Result q = Quantize.run(net, Quantize.bits(bits, bits),
+                    calibration(shape, 4, 1));
             // The report's per-layer numbers are too long to print here; the SQNR check below covers them.
             double e = relativeLogitError(net, q.model(), shape);
             System.out.printf("MLN W%dA%d: relative logit error %.3g%n", bits, bits, e);
@@ -71,8 +75,8 @@ class ModelQuantizerTest {
 
     @Test
     void activationQuantizersAreInsertedAndUnsignedAfterRelu() {
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(TestNets.residual(2), QuantizeSettings.of(8, 8),
-                calibration(InputShape.of(3, 10, 10), 3, 2), Progress.NONE);
+        Quantize.Result q = Quantize.run(TestNets.residual(2), Quantize.bits(8, 8),
+                calibration(InputShape.of(3, 10, 10), 3, 2));
         ComputationGraph cg = (ComputationGraph) q.model();
         long inserted = cg.getConfiguration().getVertices().keySet().stream().filter(k -> k.endsWith("-ocs-aq")).count();
         assertEquals(q.layers().size(), inserted, "one fake-quant layer per quantized layer");
@@ -87,10 +91,9 @@ class ModelQuantizerTest {
     void ocsWithGridAwareSplittingReducesTheWeightErrorAt5Bits() {
         InputShape shape = InputShape.of(3, 10, 10);
         ComputationGraph net = TestNets.residual(4);
-        QuantizeSettings base = QuantizeSettings.of(5, 0);
-        double plain = relativeLogitError(net, ModelQuantizer.quantize(net, base, null, Progress.NONE).model(), shape);
-        double ocs = relativeLogitError(net, ModelQuantizer.quantize(net, base.withOcs(0.2, true), null,
-                Progress.NONE).model(), shape);
+        OcsConfig.Builder base = Quantize.bits(5, 0);
+        double plain = relativeLogitError(net, Quantize.run(net, base, null).model(), shape);
+        double ocs = relativeLogitError(net, Quantize.run(net, base.expandRatio(0.2).gridAware(true), null).model(), shape);
         System.out.printf("W5 residual: no OCS %.4g, OCS r=0.2 grid-aware %.4g%n", plain, ocs);
         assertTrue(ocs < plain, "OCS " + ocs + " vs none " + plain);
     }
@@ -98,9 +101,9 @@ class ModelQuantizerTest {
     @Test
     void simulatedModelSavesAndRestores(@TempDir File dir) throws Exception {
         InputShape shape = InputShape.of(3, 12, 12);
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(TestNets.mln(5),
-                QuantizeSettings.of(6, 8).withWeightClip(ClipMethod.MSE).withActivationClip(ClipMethod.KL),
-                calibration(shape, 2, 5), Progress.NONE);
+        Quantize.Result q = Quantize.run(TestNets.mln(5),
+                Quantize.bits(6, 8).weightClip(ClipMethod.MSE).activationClip(ClipMethod.KL),
+                calibration(shape, 2, 5));
         File f = new File(dir, "q.zip");
         ModelSerializer.writeModel(q.model(), f, false);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(f);
@@ -113,17 +116,17 @@ class ModelQuantizerTest {
         InputShape shape = InputShape.of(3, 12, 12);
         java.nio.file.Path cache = dir.toPath().resolve("calibration.json");
         MultiLayerNetwork net = TestNets.mln(6);
-        QuantizeSettings s = QuantizeSettings.of(8, 8).withActivationClip(ClipMethod.KL);
-        ModelQuantizer.Quantized first = ModelQuantizer.quantize(net, s, calibration(shape, 3, 6), cache, Progress.NONE);
+        OcsConfig.Builder s = Quantize.bits(8, 8).activationClip(ClipMethod.KL);
+        Quantize.Result first = Quantize.run(net, s, calibration(shape, 3, 6), cache);
         assertTrue(java.nio.file.Files.exists(cache));
         // Second run: no calibration data at all, the cache supplies the statistics; same clip values.
-        ModelQuantizer.Quantized second = ModelQuantizer.quantize(net, s, null, cache, Progress.NONE);
+        Quantize.Result second = Quantize.run(net, s, null, cache);
         for (int i = 0; i < first.layers().size(); i++) {
             assertEquals(first.layers().get(i).activationAlpha(), second.layers().get(i).activationAlpha(), 0.0);
         }
         // Another model (other seed) is refused by name.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelQuantizer.quantize(TestNets.mln(7), s, null, cache, Progress.NONE));
+                () -> Quantize.run(TestNets.mln(7), s, null, cache));
         assertTrue(e.getMessage().contains("another model") && e.getMessage().contains("calibration.json"),
                 e.getMessage());
     }
@@ -135,14 +138,14 @@ class ModelQuantizerTest {
         data.next().getFeatures().putScalar(0, Double.NaN);
         data.reset();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ModelQuantizer.quantize(TestNets.mln(1), QuantizeSettings.of(8, 8), data, Progress.NONE));
+                () -> Quantize.run(TestNets.mln(1), Quantize.bits(8, 8), data));
         assertTrue(e.getMessage().contains("NaN"), e.getMessage());
     }
 
     @Test
     void depthwiseEmbeddingAndLstmWeightsAreQuantizedToo() {
-        ModelQuantizer.Quantized dw = ModelQuantizer.quantize(TestNets.depthwise(1), QuantizeSettings.of(6, 0)
-                .withPerChannel(true), null, Progress.NONE);
+        Quantize.Result dw = Quantize.run(TestNets.depthwise(1), Quantize.bits(6, 0)
+                .perChannel(true), null);
         assertTrue(dw.layers().stream().anyMatch(l -> l.layerType().equals("DepthwiseConvolution2D")
                 && l.weightSqnrDb() > 20 && l.weightSqnrDb() < 60), dw.layers().toString());
 
@@ -160,7 +163,7 @@ class ModelQuantizerTest {
                 .reshape(2, 1, 7);
         ListDataSetIterator<DataSet> data = new ListDataSetIterator<>(List.of(new DataSet(tokens,
                 Nd4j.zeros(DataType.FLOAT, 2, 20, 7))), 1);
-        ModelQuantizer.Quantized q = ModelQuantizer.quantize(lm, QuantizeSettings.of(8, 8), data, Progress.NONE);
+        Quantize.Result q = Quantize.run(lm, Quantize.bits(8, 8), data);
         List<String> types = q.layers().stream().map(QuantizedLayer::layerType).toList();
         assertEquals(List.of("EmbeddingSequenceLayer", "LSTM", "RnnOutputLayer"), types);
         assertTrue(q.layers().get(0).activationGrid() == null, "an embedding's input is token ids: not quantized");
@@ -174,17 +177,17 @@ class ModelQuantizerTest {
 
     @Test
     void badInputIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(1, 8));
-        assertThrows(IllegalArgumentException.class, () -> QuantizeSettings.of(8, 17));
+        assertThrows(IllegalArgumentException.class, () -> Quantize.bits(1, 8).build());
+        assertThrows(IllegalArgumentException.class, () -> Quantize.bits(8, 17).build());
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> ModelQuantizer.quantize(TestNets.mln(1), QuantizeSettings.of(8, 8),
-                        new ListDataSetIterator<>(new ArrayList<DataSet>(), 1), Progress.NONE));
+                () -> Quantize.run(TestNets.mln(1), Quantize.bits(8, 8),
+                        new ListDataSetIterator<>(new ArrayList<DataSet>(), 1)));
         assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
-                () -> ModelQuantizer.quantize(TestNets.mln(1), QuantizeSettings.of(8, 8), null, Progress.NONE));
+                () -> Quantize.run(TestNets.mln(1), Quantize.bits(8, 8), null));
         assertTrue(none.getMessage().contains("calibration"), none.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> QuantizeSettings.of(8, 8).withPerChannel(true).withOcs(0.1, true));
+                () -> Quantize.bits(8, 8).perChannel(true).expandRatio(0.1).gridAware(true).build());
     }
 
     @Test
@@ -205,7 +208,7 @@ class ModelQuantizerTest {
     @Test
     void aLanguageModelKeepsItsFingerprintAcrossSequenceLengths() {
         // DL4J's EmbeddingSequenceLayer (inferInputLength) writes the last sequence length into its configuration.
-        var lm = org.ocs4j.zoo.ReferenceModels.lstmLanguageModel(20, 4, 6, 1);
+        var lm = org.ocs4j.train.ReferenceModels.lstmLanguageModel(20, 4, 6, 1);
         lm.output(org.ocs4j.TestNets.tokenWindows(2, 7, 20, 1));
         String before = CalibrationCache.fingerprint(lm);
         String json = lm.getLayerWiseConfigurations().toJson();

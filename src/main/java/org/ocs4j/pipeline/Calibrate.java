@@ -1,0 +1,82 @@
+package org.ocs4j.pipeline;
+
+import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.quant.CalibrationCache;
+import org.ocs4j.quant.FakeQuantActivation;
+import org.ocs4j.quant.FixedPointGrid;
+import org.ocs4j.quant.QuantizedLayer;
+import org.ocs4j.quant.Sqnr;
+import org.ocs4j.quant.TensorStatistics;
+import org.ocs4j.rewrite.QuantizerInsertion;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Gives every activation quantizer its static clip value: statistics of each quantized layer's input on the FP32
+ * model (two passes over the calibration batches, through the fast executor — or read from a calibration cache made
+ * for the same model), an unsigned grid where the input is never negative, and α by the activation clip method.
+ * Writes the cache when one is named and does not exist yet.
+ */
+final class Calibrate implements Stage {
+
+    @Override
+    public String name() {
+        return "calibrate";
+    }
+
+    @Override
+    public void run(Work work) {
+        if (work.quantizers.isEmpty()) {
+            return;
+        }
+        NetworkGraph graph = NetworkGraph.of(work.fp32);
+        Map<String, String> inputOf = new LinkedHashMap<>();
+        work.quantizers.keySet().forEach(layer -> inputOf.put(layer, graph.node(layer).inputs().get(0)));
+        Map<String, TensorStatistics> stats = statistics(work, graph, inputOf);
+        OcsConfig c = work.config;
+        for (Map.Entry<String, String> e : work.quantizers.entrySet()) {
+            TensorStatistics s = stats.get(inputOf.get(e.getKey()));
+            boolean unsigned = !c.referenceCompatible() && s.min() >= 0;
+            FixedPointGrid grid = new FixedPointGrid(c.activationBits(), !unsigned);
+            double alpha = s.maxAbs() == 0 ? 1.0 : c.activationClip().estimate(s, grid.bits()).alpha();
+            QuantizerInsertion.setQuantizer(work.model, e.getValue(), new FakeQuantActivation(grid, alpha));
+            QuantizedLayer l = work.layers.get(e.getKey());
+            work.layers.put(e.getKey(), l.withActivation(alpha, grid, Sqnr.onHistogram(s, grid, alpha)));
+        }
+    }
+
+    private static Map<String, TensorStatistics> statistics(Work work, NetworkGraph graph,
+                                                            Map<String, String> inputOf) {
+        if (work.calibrationCache != null && Files.exists(work.calibrationCache)) {
+            CalibrationCache cache = CalibrationCache.load(work.calibrationCache, work.fp32);
+            Map<String, TensorStatistics> cached = cache.statistics();
+            for (Map.Entry<String, String> e : inputOf.entrySet()) {
+                if (!cached.containsKey(e.getValue())) {
+                    throw new IllegalArgumentException("calibration file " + work.calibrationCache + " has no"
+                            + " statistics for the input of " + graph.node(e.getKey()).describe()
+                            + " (made with another layer policy?)");
+                }
+            }
+            work.calibrationUsed = "statistics of " + cache.batches() + " batches read from " + work.calibrationCache;
+            return cached;
+        }
+        Map<String, TensorStatistics> stats = work.calibrator("activation quantization")
+                .statistics(work.fp32, inputOf.values());
+        work.calibrationUsed = work.config.calibrationBatches() + " batches per pass";
+        if (work.calibrationCache != null) {
+            Map<String, TensorStatistics.Snapshot> snapshots = new LinkedHashMap<>();
+            stats.forEach((k, v) -> snapshots.put(k, v.snapshot()));
+            try {
+                new CalibrationCache(CalibrationCache.fingerprint(work.fp32), work.config.calibrationBatches(),
+                        snapshots).save(work.calibrationCache);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write calibration file " + work.calibrationCache, e);
+            }
+        }
+        return stats;
+    }
+}

@@ -1,0 +1,390 @@
+package org.ocs4j.pipeline;
+
+import org.ocs4j.graph.LayerPolicy;
+import org.ocs4j.quant.Clip;
+import org.ocs4j.quant.ClipMethod;
+import org.ocs4j.quant.FixedPointGrid;
+import org.ocs4j.rewrite.WidenSettings;
+import org.ocs4j.split.ChannelSplitter;
+import org.ocs4j.split.SplitOptions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything that decides what ocs4j does to a model: weight OCS (expand ratio, split threshold, grid-aware or plain
+ * halving), the simulated fixed point (weight and activation bit widths, clip methods, per-tensor or per-channel
+ * weight scales), activation OCS, the layer policy and the calibration sample. Immutable; made by {@link #builder()}
+ * and validated once, in {@link Builder#build()}: no other place checks these values again.
+ *
+ * <p>Builder convention: every setter is optional, is named after the value it sets and returns the builder;
+ * {@link #toBuilder()} copies a configuration to change some values. Defaults: no weight OCS ({@code expandRatio 0}),
+ * split threshold 0, grid-aware halves, W8A8, no clipping, per-tensor scales, no activation OCS, the default layer
+ * policy, 4 calibration batches, seed 42.
+ *
+ * <p>In jshell, {@link #toString()} lists only the values that differ from the defaults.
+ */
+public final class OcsConfig {
+
+    /** The calibration seed when none is given. */
+    public static final long DEFAULT_SEED = 42;
+
+    private static final LayerPolicy DEFAULTS_POLICY = LayerPolicy.defaults();
+    private static final OcsConfig DEFAULTS = new Builder().build();
+
+    private final double expandRatio;
+    private final double splitThreshold;
+    private final boolean referenceThreshold;
+    private final boolean gridAware;
+    private final int weightBits;
+    private final int activationBits;
+    private final Clip weightClip;
+    private final Clip activationClip;
+    private final boolean perChannel;
+    private final double activationExpandRatio;
+    private final LayerPolicy policy;
+    private final boolean referenceCompatible;
+    private final int calibrationBatches;
+    private final long seed;
+
+    private OcsConfig(Builder b) {
+        this.expandRatio = b.expandRatio;
+        this.splitThreshold = b.splitThreshold;
+        this.referenceThreshold = b.referenceThreshold;
+        this.gridAware = b.gridAware;
+        this.weightBits = b.weightBits;
+        this.activationBits = b.activationBits;
+        this.weightClip = b.weightClip;
+        this.activationClip = b.activationClip;
+        this.perChannel = b.perChannel;
+        this.activationExpandRatio = b.activationExpandRatio;
+        this.policy = b.policy;
+        this.referenceCompatible = b.referenceCompatible;
+        this.calibrationBatches = b.calibrationBatches;
+        this.seed = b.seed;
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the default configuration (W8A8, no clipping, no OCS) */
+    public static OcsConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder holding this configuration's values */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.expandRatio = expandRatio;
+        b.splitThreshold = splitThreshold;
+        b.referenceThreshold = referenceThreshold;
+        b.gridAware = gridAware;
+        b.weightBits = weightBits;
+        b.activationBits = activationBits;
+        b.weightClip = weightClip;
+        b.activationClip = activationClip;
+        b.perChannel = perChannel;
+        b.activationExpandRatio = activationExpandRatio;
+        b.policy = policy;
+        b.referenceCompatible = referenceCompatible;
+        b.calibrationBatches = calibrationBatches;
+        b.seed = seed;
+        return b;
+    }
+
+    /** @return fraction of input channels split per layer by weight OCS, in [0, 1]; 0 = no weight OCS */
+    public double expandRatio() {
+        return expandRatio;
+    }
+
+    /** @return entries above {@code splitThreshold · max|slice|} of a split channel are halved, in [0, 1) */
+    public double splitThreshold() {
+        return splitThreshold;
+    }
+
+    /** @return whether the split threshold uses the reference code's signed {@code max(slice)} */
+    public boolean referenceThreshold() {
+        return referenceThreshold;
+    }
+
+    /** @return grid-aware halves on the weight grid (true) or plain halving (false) */
+    public boolean gridAware() {
+        return gridAware;
+    }
+
+    /** @return weight bit width, 2..16 */
+    public int weightBits() {
+        return weightBits;
+    }
+
+    /** @return activation bit width, 2..16, or 0 for FP32 activations */
+    public int activationBits() {
+        return activationBits;
+    }
+
+    /** @return how each weight tensor's clip value is chosen */
+    public Clip weightClip() {
+        return weightClip;
+    }
+
+    /** @return how each activation's static clip value is chosen from calibration statistics */
+    public Clip activationClip() {
+        return activationClip;
+    }
+
+    /** @return one weight scale per output channel (true) or per tensor (false) */
+    public boolean perChannel() {
+        return perChannel;
+    }
+
+    /** @return fraction of each quantized layer's input channels split by activation OCS, in [0, 1] */
+    public double activationExpandRatio() {
+        return activationExpandRatio;
+    }
+
+    /** @return which layers are split and quantized */
+    public LayerPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * @return the reference code's quirks: weight clip values fitted on the unsplit weights, and a signed activation
+     * grid even where the calibrated input is never negative
+     */
+    public boolean referenceCompatible() {
+        return referenceCompatible;
+    }
+
+    /** @return calibration batches per pass, ≥ 1 */
+    public int calibrationBatches() {
+        return calibrationBatches;
+    }
+
+    /** @return the seed of the calibration sample */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return whether weight OCS splits channels */
+    public boolean splitsWeights() {
+        return expandRatio > 0;
+    }
+
+    /** @return whether activations are fake-quantized (and so need calibration data) */
+    public boolean quantizesActivations() {
+        return activationBits != 0;
+    }
+
+    /**
+     * @return what widening reads: expand ratio, split threshold, grid-aware halves on this configuration's weight
+     * grid (or plain halving), policy
+     */
+    public WidenSettings widenSettings() {
+        return new WidenSettings(expandRatio, new SplitOptions(splitThreshold, referenceThreshold, Double.NaN),
+                gridAware ? weightBits : 0, policy);
+    }
+
+    /** @return what activation OCS reads: the activation expand ratio with plain halving */
+    public WidenSettings activationWidenSettings() {
+        return new WidenSettings(activationExpandRatio, SplitOptions.PLAIN, 0, policy);
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        parts.add("W" + weightBits + "A" + (activationBits == 0 ? "32" : activationBits));
+        if (expandRatio > 0) parts.add("r=" + expandRatio + (gridAware ? " grid-aware" : " plain"));
+        if (splitThreshold != 0) parts.add("splitThreshold=" + splitThreshold);
+        if (referenceThreshold) parts.add("referenceThreshold");
+        if (weightClip.method() != ClipMethod.NONE) parts.add("weightClip=" + weightClip);
+        if (activationBits != 0 && activationClip.method() != ClipMethod.NONE) {
+            parts.add("activationClip=" + activationClip);
+        }
+        if (perChannel) parts.add("perChannel");
+        if (activationExpandRatio > 0) parts.add("activationExpandRatio=" + activationExpandRatio);
+        if (!policy.equals(DEFAULTS_POLICY)) parts.add(policy.toString());
+        if (referenceCompatible) parts.add("referenceCompatible");
+        if (calibrationBatches != 4) parts.add(calibrationBatches + " calibration batches");
+        if (seed != DEFAULT_SEED) parts.add("seed=" + seed);
+        return "OcsConfig[" + String.join(", ", parts) + "]";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OcsConfig c && c.describe().equals(describe());
+    }
+
+    @Override
+    public int hashCode() {
+        return describe().hashCode();
+    }
+
+    /** @return every value, for equality and provenance */
+    public String describe() {
+        return "OcsConfig[W" + weightBits + "A" + activationBits + ", r=" + expandRatio + ", splitThreshold="
+                + splitThreshold + (referenceThreshold ? " (signed max)" : "") + ", " + (gridAware ? "grid-aware"
+                : "plain halving") + ", weightClip=" + weightClip + ", activationClip=" + activationClip
+                + (perChannel ? ", per-channel" : ", per-tensor") + ", activationExpandRatio=" + activationExpandRatio
+                + ", " + policy + (referenceCompatible ? ", referenceCompatible" : "") + ", " + calibrationBatches
+                + " calibration batches, seed " + seed + "]";
+    }
+
+    /** Builds an {@link OcsConfig}; every setter is optional (see the type's documentation for the defaults). */
+    public static final class Builder {
+        private double expandRatio = 0.0;
+        private double splitThreshold = 0.0;
+        private boolean referenceThreshold = false;
+        private boolean gridAware = true;
+        private int weightBits = 8;
+        private int activationBits = 8;
+        private Clip weightClip = Clip.NONE;
+        private Clip activationClip = Clip.NONE;
+        private boolean perChannel = false;
+        private double activationExpandRatio = 0.0;
+        private LayerPolicy policy = DEFAULTS_POLICY;
+        private boolean referenceCompatible = false;
+        private int calibrationBatches = 4;
+        private long seed = DEFAULT_SEED;
+
+        private Builder() {
+        }
+
+        /** @param r fraction of input channels to split per layer, in [0, 1]; each layer splits {@code ceil(r·C)} */
+        public Builder expandRatio(double r) {
+            this.expandRatio = r;
+            return this;
+        }
+
+        /** @param t entries above {@code t · max|slice|} of a split channel are halved, in [0, 1) */
+        public Builder splitThreshold(double t) {
+            this.splitThreshold = t;
+            return this;
+        }
+
+        /** @param on use the reference code's signed {@code max(slice)} in the split threshold */
+        public Builder referenceThreshold(boolean on) {
+            this.referenceThreshold = on;
+            return this;
+        }
+
+        /**
+         * @param on grid-aware halves (default): each split value {@code u = w·s} on the weight grid's scale
+         *           {@code s} becomes {@code (u/2 ∓ 1/4)/s}, so that round-half-to-even quantization of the two
+         *           halves sums to the quantized original; false: plain halving {@code w/2, w/2}
+         */
+        public Builder gridAware(boolean on) {
+            this.gridAware = on;
+            return this;
+        }
+
+        /** @param bits weight bit width, 2..16 (signed symmetric grid, round half to even) */
+        public Builder weightBits(int bits) {
+            this.weightBits = bits;
+            return this;
+        }
+
+        /** @param bits activation bit width, 2..16, or 0 to keep activations in FP32 */
+        public Builder activationBits(int bits) {
+            this.activationBits = bits;
+            return this;
+        }
+
+        /** @param clip how each weight tensor's clip value is chosen (method and parameter) */
+        public Builder weightClip(Clip clip) {
+            this.weightClip = clip;
+            return this;
+        }
+
+        /** @param method a weight clip method with its default parameter */
+        public Builder weightClip(ClipMethod method) {
+            return weightClip(method == null ? null : Clip.of(method));
+        }
+
+        /** @param clip how each activation's static clip value is chosen from calibration statistics */
+        public Builder activationClip(Clip clip) {
+            this.activationClip = clip;
+            return this;
+        }
+
+        /** @param method an activation clip method with its default parameter */
+        public Builder activationClip(ClipMethod method) {
+            return activationClip(method == null ? null : Clip.of(method));
+        }
+
+        /** @param on one weight scale per output channel instead of one per tensor */
+        public Builder perChannel(boolean on) {
+            this.perChannel = on;
+            return this;
+        }
+
+        /** @param r fraction of each quantized layer's input channels split by activation OCS, in [0, 1] */
+        public Builder activationExpandRatio(double r) {
+            this.activationExpandRatio = r;
+            return this;
+        }
+
+        /** @param p which layers are split and quantized */
+        public Builder policy(LayerPolicy p) {
+            this.policy = p;
+            return this;
+        }
+
+        /** @param on reproduce the reference code's quirks (see {@link OcsConfig#referenceCompatible()}) */
+        public Builder referenceCompatible(boolean on) {
+            this.referenceCompatible = on;
+            return this;
+        }
+
+        /** @param n calibration batches per pass, ≥ 1 */
+        public Builder calibrationBatches(int n) {
+            this.calibrationBatches = n;
+            return this;
+        }
+
+        /** @param s seed of the calibration sample */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException naming the first invalid value and the accepted range
+         */
+        public OcsConfig build() {
+            try {
+                FixedPointGrid.signed(weightBits);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("weight " + e.getMessage(), e);
+            }
+            if (activationBits != 0) {
+                try {
+                    FixedPointGrid.signed(activationBits);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("activation " + e.getMessage()
+                            + " (0 keeps activations in FP32)", e);
+                }
+            }
+            ChannelSplitter.requireRatio("expand ratio", expandRatio);
+            ChannelSplitter.requireRatio("activation expand ratio", activationExpandRatio);
+            new SplitOptions(splitThreshold, referenceThreshold, Double.NaN);
+            if (weightClip == null || activationClip == null) {
+                throw new IllegalArgumentException("clip methods must not be null (use Clip.NONE for no clipping)");
+            }
+            if (policy == null) {
+                throw new IllegalArgumentException("layer policy must not be null (use LayerPolicy.defaults())");
+            }
+            if (calibrationBatches < 1) {
+                throw new IllegalArgumentException("calibration batches " + calibrationBatches
+                        + " must be at least 1");
+            }
+            if (perChannel && gridAware && expandRatio > 0) {
+                throw new IllegalArgumentException("grid-aware splitting with per-channel weight scales is not"
+                        + " supported yet: use gridAware(false) or per-tensor scales");
+            }
+            return new OcsConfig(this);
+        }
+    }
+}

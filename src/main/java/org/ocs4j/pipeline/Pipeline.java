@@ -1,0 +1,41 @@
+package org.ocs4j.pipeline;
+
+import java.util.List;
+
+/**
+ * An ordered list of {@link Stage}s run over one {@link Work}. {@link #quantization()} is the whole flow: activation
+ * OCS → plan splits → widen → quantize weights → insert activation quantizers → calibrate; {@link #widening()} stops
+ * after the widened FP32 model. Every stage skips itself when the configuration does not ask for it.
+ *
+ * @param stages the stages, in order
+ */
+public record Pipeline(List<Stage> stages) {
+
+    public Pipeline {
+        stages = List.copyOf(stages);
+    }
+
+    /** @return the simulated fixed-point flow */
+    public static Pipeline quantization() {
+        return new Pipeline(List.of(new SplitActivations(), new PlanSplits(false), new Widen(), new QuantizeWeights(),
+                new InsertActivationQuantizers(), new Calibrate()));
+    }
+
+    /** @return weight OCS alone: the widened FP32 model */
+    public static Pipeline widening() {
+        return new Pipeline(List.of(new PlanSplits(true), new Widen()));
+    }
+
+    /** Runs every stage in order on {@code work} and returns it. */
+    public Work run(Work work) {
+        for (Stage s : stages) {
+            s.run(work);
+        }
+        return work;
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline" + stages.stream().map(Stage::name).toList();
+    }
+}

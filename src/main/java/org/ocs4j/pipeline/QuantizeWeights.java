@@ -1,0 +1,98 @@
+package org.ocs4j.pipeline;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Networks;
+import org.ocs4j.graph.Node;
+import org.ocs4j.graph.NodeKind;
+import org.ocs4j.quant.QuantizedLayer;
+import org.ocs4j.quant.Sqnr;
+import org.ocs4j.quant.WeightQuantizer;
+import org.ocs4j.rewrite.LayerReport;
+import org.ocs4j.split.ChannelSplitter;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fake-quantizes the weights ({@code W}, and {@code RW} of an LSTM) of every layer the policy selects, in a copy of
+ * the FP32 model: per tensor (split layers on the grid their halves were placed on) or per output channel; an LSTM's
+ * recurrent weights in folded OCS form when weights are split. Biases stay FP32. Records each layer's clip value and
+ * weight SQNR.
+ */
+final class QuantizeWeights implements Stage {
+
+    @Override
+    public String name() {
+        return "quantize weights";
+    }
+
+    @Override
+    public void run(Work work) {
+        Model q = Work.copy(work.fp32);
+        NetworkGraph graph = NetworkGraph.of(q);
+        List<Node> quantized = graph.nodes().stream().filter(work.config.policy()::quantizes).toList();
+        if (quantized.isEmpty()) {
+            throw new IllegalArgumentException("the layer policy " + work.config.policy()
+                    + " selects no layer to quantize");
+        }
+        Map<String, LayerReport> splits = new HashMap<>();
+        if (work.widening != null) {
+            work.widening.layers().forEach(l -> splits.put(l.layer(), l));
+        }
+        NetworkGraph unwidened = NetworkGraph.of(work.unwidened);
+        work.progress.start(name(), quantized.size());
+        for (Node n : quantized) {
+            work.progress.step();
+            work.quantizedLayers.add(n.name());
+            work.layers.put(n.name(), quantize(work, q, n, splits.get(n.label()), unwidened));
+        }
+        work.progress.finish();
+        work.model = q;
+    }
+
+    private static QuantizedLayer quantize(Work work, Model q, Node n, LayerReport split, NetworkGraph unwidened) {
+        OcsConfig c = work.config;
+        double alpha = 0;
+        double signal = 0;
+        double noise = 0;
+        List<String> notes = new ArrayList<>();
+        if (split != null) {
+            notes.add("W widened: +" + split.splitChannels().length + " input channels (" + split.realization() + ")");
+        }
+        for (String key : n.kind() == NodeKind.LSTM ? List.of("W", "RW") : List.of("W")) {
+            INDArray w = Networks.layer(q, n).getParam(key);
+            INDArray original = w.dup();
+            INDArray before = unwidened.find(n.name()).map(o -> unwidened.param(o, key)).orElse(null);
+            if ("RW".equals(key) && c.splitsWeights() && !c.perChannel() && c.policy().rejection(n) == null) {
+                alpha = Math.max(alpha, WeightQuantizer.folded(w, c.weightBits(), c.weightClip(), c.expandRatio(),
+                        c.gridAware(), c.referenceCompatible() ? (before != null ? before : w.dup()) : null));
+                notes.add("RW folded: " + ChannelSplitter.splitCount(c.expandRatio(), w.size(0))
+                        + " recurrent channels split, halves quantized and summed back");
+            } else if (c.perChannel()) {
+                alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), c.weightClip(), c.weightBits()));
+            } else {
+                double a = "W".equals(key) && split != null && !Double.isNaN(split.gridAlpha()) ? split.gridAlpha()
+                        : WeightQuantizer.clipAlpha(c.weightClip(),
+                        c.referenceCompatible() && before != null ? before : w, c.weightBits());
+                alpha = Math.max(alpha, WeightQuantizer.perTensor(w, c.weightBits(), a));
+            }
+            signal += Sqnr.energy(original);
+            noise += Sqnr.energy(original.sub(w));
+        }
+        return new QuantizedLayer(n.label(), n.typeName(), alpha, Sqnr.db(signal, noise), Double.NaN, null,
+                Double.NaN, notes.isEmpty() ? null : String.join("; ", notes));
+    }
+
+    /** Output-channel axis of a weight for per-channel scales. */
+    private static int outputAxis(Node n) {
+        return switch (n.kind()) {
+            case CONV -> 0;
+            case DEPTHWISE_CONV -> 2;
+            default -> 1;
+        };
+    }
+}

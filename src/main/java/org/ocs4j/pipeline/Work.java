@@ -1,0 +1,110 @@
+package org.ocs4j.pipeline;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.progress.Progress;
+import org.ocs4j.quant.QuantizedLayer;
+import org.ocs4j.rewrite.WidenPlan;
+import org.ocs4j.rewrite.WidenReport;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one pipeline run, handed from stage to stage: the caller's model (never modified), the model as the
+ * stages have made it so far, the FP32 model activation quantizers are calibrated on, and what each stage reports.
+ */
+public final class Work {
+
+    final OcsConfig config;
+    final Model original;
+    final Progress progress;
+    final DataSetIterator calibrationData;
+    final Path calibrationCache;
+    final InputType[] inputTypes;
+
+    /** The model as the stages have made it so far. */
+    Model model;
+    /** The model before weight OCS (after activation OCS): what reference-compatible clip values are fitted on. */
+    Model unwidened;
+    /** The FP32 model the quantized model derives from (widened, not quantized): what calibration measures. */
+    Model fp32;
+    WidenPlan plan;
+    WidenReport widening;
+    WidenReport activationSplitting;
+    /** Node names of the layers whose weights are quantized, in topological order. */
+    final List<String> quantizedLayers = new ArrayList<>();
+    /** Node name of a quantized layer → its report. */
+    final Map<String, QuantizedLayer> layers = new LinkedHashMap<>();
+    /** Node name of a quantized layer → node name of the activation quantizer at its input. */
+    final Map<String, String> quantizers = new LinkedHashMap<>();
+    /** How the calibration data was used, for reports: null until calibration ran or a cache was read. */
+    String calibrationUsed;
+
+    /**
+     * @param config           what to do (validated)
+     * @param original         the caller's model, an initialized MultiLayerNetwork or ComputationGraph
+     * @param calibrationData  calibration batches, or null
+     * @param calibrationCache a calibration statistics file to reuse or write, or null
+     * @param progress         told of every long step
+     * @param inputTypes       the network's input types, or none (then multiply-add counts are not reported)
+     */
+    public Work(OcsConfig config, Model original, DataSetIterator calibrationData, Path calibrationCache,
+                Progress progress, InputType... inputTypes) {
+        if (!(original instanceof MultiLayerNetwork) && !(original instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("ocs4j works on a MultiLayerNetwork or ComputationGraph, not "
+                    + (original == null ? "null" : original.getClass().getSimpleName()));
+        }
+        this.config = config;
+        this.original = original;
+        this.model = original;
+        this.calibrationData = calibrationData;
+        this.calibrationCache = calibrationCache;
+        this.progress = progress == null ? Progress.NONE : progress;
+        this.inputTypes = inputTypes.clone();
+    }
+
+    /** @return the model as the stages have made it (after the last stage: the result) */
+    public Model model() {
+        return model;
+    }
+
+    /** @return the weight-OCS report, or null when no weights were split */
+    public WidenReport widening() {
+        return widening;
+    }
+
+    /** @return the activation-OCS report, or null when activations were not split */
+    public WidenReport activationSplitting() {
+        return activationSplitting;
+    }
+
+    /** @return one report per quantized layer, in topological order (empty when nothing was quantized) */
+    public List<QuantizedLayer> layers() {
+        return List.copyOf(layers.values());
+    }
+
+    /** @return how calibration data was used, or null when none was needed */
+    public String calibrationUsed() {
+        return calibrationUsed;
+    }
+
+    Calibrator calibrator(String purpose) {
+        if (calibrationData == null) {
+            throw new IllegalArgumentException(purpose + " needs calibration data: give calibration batches"
+                    + (purpose.startsWith("activation quant") ? ", a calibration cache, or keep activations in FP32"
+                    + " (activation bits 0)" : ""));
+        }
+        return new Calibrator(calibrationData, config.calibrationBatches(), progress);
+    }
+
+    static Model copy(Model model) {
+        return model instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) model).clone();
+    }
+}
