@@ -104,11 +104,9 @@ final class DataOptions {
         int n = batch * batches;
         if (data.equals("fashion-mnist")) {
             DataSet train = FashionMnist.train(FashionMnist.DEBIAN_DIR);
-            java.util.List<org.nd4j.linalg.dataset.DataSet> all = train.asList();
-            java.util.Collections.shuffle(all, new java.util.Random(seed));
-            DataSet picked = DataSet.merge(all.subList(0, Math.min(n, all.size())));
-            return new Opened(new ListDataSetIterator<>(picked.asList(), batch), picked.numExamples(), 10,
-                    "Fashion-MNIST train (random " + picked.numExamples() + ", seed " + seed + "), x/255");
+            int picked = Math.min(n, train.numExamples());
+            return new Opened(org.ocs4j.data.Sampling.randomBatches(train, batches, batch, seed), picked, 10,
+                    "Fashion-MNIST train (random " + picked + ", seed " + seed + "), x/255");
         }
         LabelledImages images = ImageFolders.open(Path.of(data), groundTruth, synsets).sample(n, seed);
         ImagePreprocessing pre = preprocessing(net, modelFile);

@@ -1,5 +1,6 @@
 package org.ocs4j.cli;
 
+import org.ocs4j.imports.ModelLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.api.Model;
@@ -59,7 +60,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!data.given()) {
             throw new IllegalArgumentException("--data is required: an image folder or fashion-mnist");
         }
-        Model net = ModelFiles.load(model);
+        Model net = ModelLoader.load(model);
         if (foldBatchNorm) {
             net = net instanceof org.deeplearning4j.nn.graph.ComputationGraph cg
                     ? org.ocs4j.rewrite.BatchNormFolding.fold(cg).model()

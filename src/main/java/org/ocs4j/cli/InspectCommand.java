@@ -1,5 +1,6 @@
 package org.ocs4j.cli;
 
+import org.ocs4j.imports.ModelLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.api.Model;
@@ -57,14 +58,14 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (json != null) ModelFiles.requireNotInput(json, model);
-        org.ocs4j.quant.FixedPointGrid.signed(bits);
         LayerPolicy layerPolicy = LayerPolicy.named(policy);
-        Model net = ModelFiles.load(model);
+        OcsConfig config = OcsConfig.builder().weightBits(bits).expandRatio(expandRatio).gridAware(false)
+                .policy(layerPolicy).build();
+        Model net = ModelLoader.load(model);
         NetworkGraph graph = NetworkGraph.of(net);
         Map<String, LayerReport> splits = new HashMap<>();
-        if (expandRatio > 0) {
-            OcsModel<Model> w = Ocs.ofModel(net).config(OcsConfig.builder().expandRatio(expandRatio).gridAware(false)
-                    .policy(layerPolicy).build()).progress(ConsoleProgress.forConsole()).widen();
+        if (config.splitsWeights()) {
+            OcsModel<Model> w = Ocs.ofModel(net).config(config).progress(ConsoleProgress.forConsole()).widen();
             w.report().widening().layers().forEach(l -> splits.put(l.layer(), l));
         }
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -73,37 +74,10 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-24s %-18s %-18s %9s %9s  %-36s %s%n", "layer", "type", "W shape", "max|w|",
                 "mean|w|", "α / SQNR dB: none  mse  aciq  kl", "would split (input channels)");
         for (Node n : graph.nodes()) {
-            if (!layerPolicy.quantizes(n) || !graph.paramKeys(n).contains("W")) continue;
-            INDArray w = graph.param(n, "W");
-            TensorStatistics s = TensorStatistics.of(w);
-            if (s.maxAbs() == 0) continue;
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("layer", n.label());
-            row.put("type", n.typeName());
-            row.put("shape", w.shape());
-            row.put("maxAbs", s.maxAbs());
-            row.put("meanAbs", w.ameanNumber().doubleValue());
-            Map<String, Object> methods = new LinkedHashMap<>();
-            StringBuilder alphas = new StringBuilder();
-            for (TensorAnalysis.MethodResult m : TensorAnalysis.analyze(w, bits, 0, 0, false)) {
-                methods.put(m.method().name().toLowerCase(Locale.ROOT), Map.of("alpha", m.alpha(), "sqnrDb", m.sqnrDb()));
-                switch (m.method()) {
-                    case NONE, MSE, ACIQ, KL -> alphas.append(String.format(Locale.ROOT, "%.3g/%.1f ", m.alpha(),
-                            m.sqnrDb()));
-                    default -> { }
-                }
+            if (layerPolicy.quantizes(n) && graph.paramKeys(n).contains("W")) {
+                Map<String, Object> row = layer(graph, n, splits.get(n.label()));
+                if (row != null) rows.add(row);
             }
-            row.put("methods", methods);
-            LayerReport split = splits.get(n.label());
-            String channels = split == null ? "—" : preview(split.splitChannels());
-            if (split != null) {
-                row.put("splitChannels", split.splitChannels());
-                row.put("maxAbsAfterSplit", split.maxAbsAfter());
-            }
-            rows.add(row);
-            System.out.printf(Locale.ROOT, "%-24s %-18s %-18s %9.4f %9.4f  %-36s %s%n", n.label(), n.typeName(),
-                    Arrays.toString(w.shape()).replace(" ", ""), s.maxAbs(), w.ameanNumber().doubleValue(), alphas,
-                    channels);
         }
         if (json != null) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -117,6 +91,38 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println("wrote " + json);
         }
         return 0;
+    }
+
+    /** Prints one layer's line and returns its JSON entry (null for an all-zero weight). */
+    private Map<String, Object> layer(NetworkGraph graph, Node n, LayerReport split) {
+        INDArray w = graph.param(n, "W");
+        TensorStatistics s = TensorStatistics.of(w);
+        if (s.maxAbs() == 0) return null;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("layer", n.label());
+        row.put("type", n.typeName());
+        row.put("shape", w.shape());
+        row.put("maxAbs", s.maxAbs());
+        row.put("meanAbs", w.ameanNumber().doubleValue());
+        Map<String, Object> methods = new LinkedHashMap<>();
+        StringBuilder alphas = new StringBuilder();
+        for (TensorAnalysis.MethodResult m : TensorAnalysis.analyze(w, bits, 0, 0, false)) {
+            methods.put(m.method().name().toLowerCase(Locale.ROOT), Map.of("alpha", m.alpha(), "sqnrDb", m.sqnrDb()));
+            switch (m.method()) {
+                case NONE, MSE, ACIQ, KL -> alphas.append(String.format(Locale.ROOT, "%.3g/%.1f ", m.alpha(),
+                        m.sqnrDb()));
+                default -> { }
+            }
+        }
+        row.put("methods", methods);
+        if (split != null) {
+            row.put("splitChannels", split.splitChannels());
+            row.put("maxAbsAfterSplit", split.maxAbsAfter());
+        }
+        System.out.printf(Locale.ROOT, "%-24s %-18s %-18s %9.4f %9.4f  %-36s %s%n", n.label(), n.typeName(),
+                Arrays.toString(w.shape()).replace(" ", ""), s.maxAbs(), w.ameanNumber().doubleValue(), alphas,
+                split == null ? "—" : preview(split.splitChannels()));
+        return row;
     }
 
     private static String preview(int[] channels) {

@@ -1,5 +1,6 @@
 package org.ocs4j.cli;
 
+import org.ocs4j.imports.ModelLoader;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -57,7 +58,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "default", description = "default or reference")
     String policy;
 
-    @Option(names = "--reference-compatible", description = "the reference code's quirks (see OCS-SPEC)")
+    @Option(names = "--reference-compatible", description = "the reference code's quirks: weight clip fitted on the unsplit weights, signed activation grid even after ReLU")
     boolean referenceCompatible;
 
     @Option(names = "--calibration", description = "float .npy of calibration inputs, batch first (or use --data)")
@@ -99,7 +100,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 .weightClip(method).activationClip(method).perChannel(perChannel).expandRatio(expandRatio)
                 .gridAware(gridAware).referenceCompatible(referenceCompatible).policy(LayerPolicy.named(policy))
                 .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).build();
-        Model original = ModelFiles.load(model);
+        Model original = ModelLoader.load(model);
         Calibration cal = calibration(original);
         if (cal.iterator() == null) {
             if (activationExpandRatio != 0) {

@@ -1,16 +1,15 @@
 package org.ocs4j.cli;
 
+import org.ocs4j.imports.ModelLoader;
 import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.quant.Clip;
 import org.ocs4j.graph.LayerPolicy;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.data.BpttIterator;
 import org.ocs4j.data.WordCorpus;
 import org.ocs4j.exec.Executor;
 import org.ocs4j.sweep.ClassificationScorer;
 import org.ocs4j.sweep.PerplexityScorer;
-import org.ocs4j.sweep.Scorer;
 import org.ocs4j.sweep.Column;
 import org.ocs4j.sweep.SweepConfig;
 import org.ocs4j.sweep.SweepReport;
@@ -129,56 +128,58 @@ final class SweepCommand implements Callable<Integer> {
         SweepConfig config = new SweepConfig(weightBits, activationBits, columns, OcsConfig.builder()
                 .activationClip(Clip.parse(activationClip)).policy(LayerPolicy.named(policy))
                 .calibrationBatches(calibrationBatches).seed(seed).build());
-        Model net = ModelFiles.load(model);
-        boolean calibrate = activationBits.stream().anyMatch(a -> a != 0);
-        Scorer scorer;
-        DataSetIterator calibration = null;
-        String calibrationDescription = "none";
-        if (corpus != null) {
-            WordCorpus words = WordCorpus.detect(corpus);
-            long outputs = EvalCommand.outputCount(net);
-            if (outputs != words.vocabularySize()) {
-                throw new IllegalArgumentException(model.getFileName() + " predicts " + outputs + " tokens but the "
-                        + words.name() + " vocabulary has " + words.vocabularySize() + ": not a model of this corpus");
-            }
-            scorer = new PerplexityScorer(words.tokens(split), words.id(WordCorpus.EOS), window,
-                    words.name() + " " + split + ", window " + window + ", state carried", Executor.parse(executor));
-            if (calibrate) {
-                int[] train = words.tokens("train");
-                int need = batch * (calibrationBatches * window + 1);
-                if (train.length < need) {
-                    throw new IllegalArgumentException("the training split has " + train.length + " tokens, fewer than"
-                            + " the " + need + " calibration needs");
-                }
-                int offset = new java.util.Random(seed).nextInt(train.length - need + 1);
-                calibration = new BpttIterator(java.util.Arrays.copyOfRange(train, offset, offset + need), batch,
-                        window);
-                calibrationDescription = words.name() + " train tokens " + offset + ".." + (offset + need)
-                        + " as " + batch + " rows × " + window + "-token windows";
-            }
-        } else {
-            DataOptions.Opened eval = data.open(net, model, batch);
-            int skip = skipOutputs != null ? skipOutputs : EvalCommand.skipFor(net, eval.classes());
-            scorer = new ClassificationScorer(() -> {
-                eval.iterator().reset();
-                return eval.iterator();
-            }, skip, eval.examples(), eval.description(), Executor.parse(executor));
-            if (calibrate) {
-                DataOptions.Opened c = data.openCalibration(net, model, batch, calibrationBatches, seed);
-                calibration = c.iterator();
-                calibrationDescription = c.description();
-            }
-        }
-        SweepRunner runner = Ocs.sweep(net).config(config).scorer(scorer).progress(ConsoleProgress.forConsole())
+        Model net = ModelLoader.load(model);
+        SweepRunner runner = Ocs.sweep(net).config(config).progress(ConsoleProgress.forConsole())
                 .describedAs(command, ModelFiles.sha256(model))
                 .title(title != null ? title : model.getFileName().toString());
-        if (calibration != null) {
-            runner.calibrateOn(calibration, calibrationDescription);
+        boolean calibrate = activationBits.stream().anyMatch(a -> a != 0);
+        if (corpus != null) {
+            languageModel(net, runner, calibrate);
+        } else {
+            classifier(net, runner, calibrate);
         }
         SweepResult result = runner.runAndReport(out);
         System.out.println(SweepReport.table(result));
         System.out.println("wrote " + out.resolve(SweepReport.MARKDOWN) + " (with results.csv, results.json and"
                 + " plots)");
         return 0;
+    }
+
+    /** Perplexity on --split of the corpus; calibration on random training windows. */
+    private void languageModel(Model net, SweepRunner runner, boolean calibrate) {
+        WordCorpus words = WordCorpus.detect(corpus);
+        long outputs = EvalCommand.outputCount(net);
+        if (outputs != words.vocabularySize()) {
+            throw new IllegalArgumentException(model.getFileName() + " predicts " + outputs + " tokens but the "
+                    + words.name() + " vocabulary has " + words.vocabularySize() + ": not a model of this corpus");
+        }
+        runner.scorer(new PerplexityScorer(words.tokens(split), words.id(WordCorpus.EOS), window,
+                words.name() + " " + split + ", window " + window + ", state carried", Executor.parse(executor)));
+        if (calibrate) {
+            int[] train = words.tokens("train");
+            int need = batch * (calibrationBatches * window + 1);
+            if (train.length < need) {
+                throw new IllegalArgumentException("the training split has " + train.length + " tokens, fewer than"
+                        + " the " + need + " calibration needs");
+            }
+            int offset = new java.util.Random(seed).nextInt(train.length - need + 1);
+            runner.calibrateOn(new BpttIterator(java.util.Arrays.copyOfRange(train, offset, offset + need), batch,
+                    window), words.name() + " train tokens " + offset + ".." + (offset + need) + " as " + batch
+                    + " rows × " + window + "-token windows");
+        }
+    }
+
+    /** Top-1 accuracy on --data; calibration batches drawn at random (see {@link DataOptions#openCalibration}). */
+    private void classifier(Model net, SweepRunner runner, boolean calibrate) {
+        DataOptions.Opened eval = data.open(net, model, batch);
+        int skip = skipOutputs != null ? skipOutputs : EvalCommand.skipFor(net, eval.classes());
+        runner.scorer(new ClassificationScorer(() -> {
+            eval.iterator().reset();
+            return eval.iterator();
+        }, skip, eval.examples(), eval.description(), Executor.parse(executor)));
+        if (calibrate) {
+            DataOptions.Opened c = data.openCalibration(net, model, batch, calibrationBatches, seed);
+            runner.calibrateOn(c.iterator(), c.description());
+        }
     }
 }

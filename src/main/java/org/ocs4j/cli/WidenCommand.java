@@ -1,5 +1,6 @@
 package org.ocs4j.cli;
 
+import org.ocs4j.imports.ModelLoader;
 import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.eval.WidenReportJson;
@@ -79,7 +80,7 @@ final class WidenCommand implements Callable<Integer> {
         OcsConfig config = OcsConfig.builder().expandRatio(expandRatio).splitThreshold(splitThreshold)
                 .gridAware(gridAwareBits != 0).weightBits(gridAwareBits != 0 ? gridAwareBits : 8).policy(layers)
                 .build();
-        Model original = ModelFiles.load(model);
+        Model original = ModelLoader.load(model);
         InputShape shape = resolveShape(original);
 
         OcsModel<Model> widened = Ocs.ofModel(original).config(config).inputShapes(shape)

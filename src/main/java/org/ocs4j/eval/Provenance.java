@@ -20,8 +20,8 @@ import java.util.Properties;
  * @param ocs4jVersion  ocs4j's version
  * @param dl4jVersion   the DL4J/ND4J version ocs4j was built against
  * @param javaVersion   the JVM's version and vendor
- * @param backend       the ND4J backend class (CPU or CUDA) and the natives JavaCPP loaded, e.g.
- *                      {@code linux-x86_64} (generic) or {@code linux-x86_64-onednn-avx2}
+ * @param backend       the ND4J backend class (CPU or CUDA), the natives JavaCPP loaded (e.g. {@code linux-x86_64},
+ *                      generic, or {@code linux-x86_64-onednn-avx2}) and the device (GPU names, or the CPU's BLAS)
  * @param cpu           the processor model
  * @param os            operating system and architecture
  */
@@ -40,8 +40,30 @@ public record Provenance(String timestamp, String command, String modelSha256, l
         return new Provenance(Instant.now().toString(), command, modelSha256, seed, settings,
                 versions.getProperty("ocs4j.version", "unknown"), versions.getProperty("dl4j.version", "unknown"),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")",
-                Nd4j.getBackend().getClass().getSimpleName() + " (natives " + natives() + ")", cpuModel(),
+                Nd4j.getBackend().getClass().getSimpleName() + " (natives " + natives() + "; device " + device() + ")",
+                cpuModel(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    }
+
+    /**
+     * @return the device ND4J computes on, as its executioner reports it: the GPU names on the CUDA backend, the BLAS
+     * library and thread count on the CPU backend
+     */
+    static String device() {
+        try {
+            java.util.Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+            Object gpus = env.get(org.nd4j.linalg.api.environment.Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY);
+            if (gpus instanceof java.util.List<?> list && !list.isEmpty()) {
+                return list.stream().map(d -> d instanceof java.util.Map<?, ?> m
+                        ? String.valueOf(m.get(org.nd4j.linalg.api.environment.Nd4jEnvironment.CUDA_DEVICE_NAME_KEY))
+                        : String.valueOf(d)).collect(java.util.stream.Collectors.joining(", ", "GPU ", ""));
+            }
+            return "CPU, BLAS " + env.getOrDefault(org.nd4j.linalg.api.environment.Nd4jEnvironment.BLAS_VENDOR_KEY,
+                    "unknown") + ", " + env.getOrDefault(org.nd4j.linalg.api.environment.Nd4jEnvironment.OMP_THREADS_KEY,
+                    "?") + " threads";
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getClass().getSimpleName() + ")";
+        }
     }
 
     /** @return the platform folder of the ND4J native library JavaCPP loaded (e.g. {@code linux-x86_64-onednn-avx2}) */

@@ -1,6 +1,7 @@
 /**
- * Results and their records: {@link org.ocs4j.eval.ClassifierEvaluator} measures top-1/top-5 and throughput
- * ({@link org.ocs4j.eval.ClassificationResult}), {@link org.ocs4j.eval.WidenReportJson} writes reports,
- * {@link org.ocs4j.eval.Provenance} says where each came from.
+ * Evaluation and the records of results: {@link org.ocs4j.eval.ClassifierEvaluator} (top-1/top-5 and throughput,
+ * {@link org.ocs4j.eval.ClassificationResult}), {@link org.ocs4j.eval.PerplexityEvaluator} (language models,
+ * {@link org.ocs4j.eval.PerplexityResult}), {@link org.ocs4j.eval.WidenReportJson} and
+ * {@link org.ocs4j.eval.Provenance}, which says where each result came from.
  */
 package org.ocs4j.eval;

@@ -33,8 +33,8 @@ import java.util.function.BiFunction;
  * except plain {@link ConvolutionLayer}s (2-D, not causal), which run through libnd4j's {@code conv2d} op on the
  * model's weights as they are ({@code [nOut, nIn, kH, kW]}, no copy) followed by the layer's activation, and batch
  * norms, which run as one {@code batchnorm} op. DL4J
- * 1.0.0-M2.1 computes those layers with a Java im2col + gemm path (its oneDNN helpers are disabled, see
- * DL4J-NOTES), which is several times slower than the op. Inference only: no dropout, no training state; the model
+ * 1.0.0-M2.1 computes those layers with a Java im2col + gemm path (its oneDNN helpers are disabled: the
+ * helper check looks up a class that does not exist in that release), which is several times slower than the op. Inference only: no dropout, no training state; the model
  * is not modified (DL4J layers keep their last input, as with {@code output()}).
  */
 public final class FastInference {

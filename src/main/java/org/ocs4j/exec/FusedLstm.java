@@ -156,9 +156,9 @@ public final class FusedLstm {
     }
 
     /**
-     * Runs an LSTM op on one op thread: its per-time-step work is small, and OpenMP's hand-offs between two threads
-     * made it 4–7× slower here (forward 240 → 35 ms, backward 310 → 136 ms for 32 × 35 steps of 256 units); other
-     * ops keep every thread.
+     * Runs an LSTM op on one op thread: its per-time-step work is small, and OpenMP's hand-offs between threads cost
+     * more than they save there (several times slower with two threads on a 2-core machine); other ops keep every
+     * thread.
      */
     private static INDArray[] singleThreaded(DynamicCustomOp op) {
         return singleThreaded(() -> Nd4j.exec(op));

@@ -233,7 +233,7 @@ public final class NetworkGraph {
         return new ArrayList<>(paramViews(node).keySet());
     }
 
-    /** @return a copy (never a view: see DL4J-NOTES on views) of the node's parameter */
+    /** @return a copy (never a view: slicing a parameter view of a network can return an empty array or fail, depending on its offset in the flat parameter vector) of the node's parameter */
     public INDArray param(Node node, String key) {
         INDArray view = paramViews(node).get(key);
         if (view == null) {

@@ -16,20 +16,14 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ocs4j.graph.Networks;
-import org.nd4j.linalg.factory.Nd4j;
 import org.tensorflow.framework.AttrValue;
-import org.tensorflow.framework.DataType;
-import org.tensorflow.framework.TensorProto;
-import org.tensorflow.framework.TensorShapeProto;
 import org.tensorflow.framework.GraphDef;
 import org.tensorflow.framework.NodeDef;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -62,61 +56,88 @@ public final class TfMobileNetV1 {
      */
     public static ComputationGraph importFrozenGraph(Path frozenGraph) {
         GraphDef graph = parse(frozenGraph);
-        Map<String, NodeDef> byName = new HashMap<>();
-        for (NodeDef n : graph.getNodeList()) {
-            byName.put(n.getName(), n);
-        }
-        int[] inputHw = inputSize(graph, frozenGraph);
-        ComputationGraphConfiguration.GraphBuilder b = new NeuralNetConfiguration.Builder()
-                .graphBuilder().addInputs(INPUT).setInputTypes(InputType.convolutional(inputHw[0], inputHw[1], 3));
-        Map<String, INDArray> params = new HashMap<>();
-        String previous = INPUT;
-        String previousTf = "input";
-        boolean pooled = false;
-        boolean done = false;
+        Rebuild r = new Rebuild(graph, frozenGraph);
         for (NodeDef n : graph.getNodeList()) {
             String op = n.getOp();
-            if (!op.equals("Conv2D") && !op.equals("DepthwiseConv2dNative") && !op.equals("AvgPool")) {
-                continue;
+            if (op.equals("Conv2D") || op.equals("DepthwiseConv2dNative") || op.equals("AvgPool")) {
+                r.add(n);
             }
+        }
+        return r.finish();
+    }
+
+    /** The DL4J graph being rebuilt from the frozen graph's layers, in the graph's order, and their weights. */
+    private static final class Rebuild {
+        private final Path frozenGraph;
+        private final Map<String, NodeDef> byName = new HashMap<>();
+        private final ComputationGraphConfiguration.GraphBuilder b;
+        private final Map<String, INDArray> params = new HashMap<>();
+        private String previous = INPUT;
+        private String previousTf = "input";
+        private boolean pooled;
+        private boolean done;
+
+        Rebuild(GraphDef graph, Path frozenGraph) {
+            this.frozenGraph = frozenGraph;
+            for (NodeDef n : graph.getNodeList()) {
+                byName.put(n.getName(), n);
+            }
+            int[] inputHw = inputSize(graph, frozenGraph);
+            b = new NeuralNetConfiguration.Builder().graphBuilder().addInputs(INPUT)
+                    .setInputTypes(InputType.convolutional(inputHw[0], inputHw[1], 3));
+        }
+
+        /** Adds one Conv2D, DepthwiseConv2dNative or AvgPool node (with the batch norm and ReLU6 after a conv). */
+        void add(NodeDef n) {
+            String op = n.getOp();
             if (done) {
                 throw notMobileNet(frozenGraph, n, "a " + op + " after the logits");
             }
-            String input = stripRead(n.getInput(0));
+            String input = GraphDefNodes.stripRead(n.getInput(0));
             if (!input.equals(previousTf) && !(pooled && input.equals("MobilenetV1/Logits/Dropout_1b/Identity"))) {
                 throw notMobileNet(frozenGraph, n, "its input " + input + " is not the previous layer " + previousTf);
             }
-            int[] strides = hw(n, "strides");
+            int[] strides = GraphDefNodes.hw(n, "strides");
             ConvolutionMode mode = mode(n, frozenGraph);
             if (op.equals("AvgPool")) {
-                int[] k = hw(n, "ksize");
+                int[] k = GraphDefNodes.hw(n, "ksize");
                 String name = "AvgPool_1a";
                 b.addLayer(name, new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(k[0], k[1])
                         .stride(strides[0], strides[1]).convolutionMode(mode).build(), previous);
                 previous = name;
                 previousTf = n.getName();
                 pooled = true;
-                continue;
+                return;
             }
-            INDArray w = constant(byName, stripRead(n.getInput(1)), frozenGraph);
-            if (pooled) { // the logits: 1×1 conv with bias on the pooled map → a dense softmax output layer
-                String biasAdd = "MobilenetV1/Logits/Conv2d_1c_1x1/BiasAdd";
-                NodeDef bias = byName.get(biasAdd);
-                if (bias == null || w.size(0) != 1 || w.size(1) != 1) {
-                    throw notMobileNet(frozenGraph, n, "the logits are not a 1×1 convolution followed by " + biasAdd);
-                }
-                INDArray biases = constant(byName, stripRead(bias.getInput(1)), frozenGraph);
-                b.addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(w.size(3))
-                        .activation(Activation.SOFTMAX).build(), previous);
-                params.put(OUTPUT + "/W", w.reshape(w.size(2), w.size(3)));
-                params.put(OUTPUT + "/b", biases.reshape(1, biases.length()));
-                previous = OUTPUT;
-                done = true;
-                continue;
+            INDArray w = GraphDefNodes.constant(byName, GraphDefNodes.stripRead(n.getInput(1)), frozenGraph);
+            if (pooled) {
+                logits(n, w);
+            } else {
+                convolution(n, w, strides, mode);
             }
+        }
+
+        /** The logits: a 1×1 conv with bias on the pooled map, rebuilt as a dense softmax output layer. */
+        private void logits(NodeDef n, INDArray w) {
+            String biasAdd = "MobilenetV1/Logits/Conv2d_1c_1x1/BiasAdd";
+            NodeDef bias = byName.get(biasAdd);
+            if (bias == null || w.size(0) != 1 || w.size(1) != 1) {
+                throw notMobileNet(frozenGraph, n, "the logits are not a 1×1 convolution followed by " + biasAdd);
+            }
+            INDArray biases = GraphDefNodes.constant(byName, GraphDefNodes.stripRead(bias.getInput(1)), frozenGraph);
+            b.addLayer(OUTPUT, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(w.size(3))
+                    .activation(Activation.SOFTMAX).build(), previous);
+            params.put(OUTPUT + "/W", w.reshape(w.size(2), w.size(3)));
+            params.put(OUTPUT + "/b", biases.reshape(1, biases.length()));
+            previous = OUTPUT;
+            done = true;
+        }
+
+        /** A conv or depthwise conv, then its batch norm and ReLU6. */
+        private void convolution(NodeDef n, INDArray w, int[] strides, ConvolutionMode mode) {
             String layer = layerName(n, frozenGraph);
             int[] k = {(int) w.size(0), (int) w.size(1)};
-            if (op.equals("Conv2D")) {
+            if (n.getOp().equals("Conv2D")) {
                 b.addLayer(layer, new ConvolutionLayer.Builder(k[0], k[1]).stride(strides[0], strides[1])
                         .nOut(w.size(3)).hasBias(false).convolutionMode(mode).activation(Activation.IDENTITY).build(),
                         previous);
@@ -129,12 +150,12 @@ public final class TfMobileNetV1 {
             }
             String bn = layer + "/BatchNorm";
             String tfBn = "MobilenetV1/" + layer + "/BatchNorm/";
-            double eps = constant(byName, PREFIX + layer + "/BatchNorm/batchnorm/add/y", frozenGraph).getDouble(0);
+            double eps = GraphDefNodes.constant(byName, PREFIX + layer + "/BatchNorm/batchnorm/add/y", frozenGraph).getDouble(0);
             b.addLayer(bn, new BatchNormalization.Builder().eps(eps).useLogStd(false).build(), layer);
-            params.put(bn + "/gamma", constant(byName, tfBn + "gamma", frozenGraph));
-            params.put(bn + "/beta", constant(byName, tfBn + "beta", frozenGraph));
-            params.put(bn + "/mean", constant(byName, tfBn + "moving_mean", frozenGraph));
-            params.put(bn + "/var", constant(byName, tfBn + "moving_variance", frozenGraph));
+            params.put(bn + "/gamma", GraphDefNodes.constant(byName, tfBn + "gamma", frozenGraph));
+            params.put(bn + "/beta", GraphDefNodes.constant(byName, tfBn + "beta", frozenGraph));
+            params.put(bn + "/mean", GraphDefNodes.constant(byName, tfBn + "moving_mean", frozenGraph));
+            params.put(bn + "/var", GraphDefNodes.constant(byName, tfBn + "moving_variance", frozenGraph));
             String relu = layer + "/Relu6";
             if (!byName.containsKey(PREFIX + relu)) {
                 throw notMobileNet(frozenGraph, n, "no Relu6 after its batch norm");
@@ -143,23 +164,27 @@ public final class TfMobileNetV1 {
             previous = relu;
             previousTf = PREFIX + relu;
         }
-        if (!done) {
-            throw new IllegalArgumentException(frozenGraph + " is not a TF-slim MobileNet v1 graph: no logits layer"
-                    + " (MobilenetV1/Logits/Conv2d_1c_1x1) found");
-        }
-        b.setOutputs(OUTPUT);
-        ComputationGraph net = Networks.withZeroParameters(b.build());
-        for (Map.Entry<String, INDArray> e : params.entrySet()) {
-            String[] parts = splitParam(e.getKey());
-            INDArray target = net.getLayer(parts[0]).getParam(parts[1]);
-            INDArray value = e.getValue().castTo(target.dataType());
-            if (target.length() != value.length()) {
-                throw new IllegalStateException(parts[0] + " parameter " + parts[1] + ": the graph has "
-                        + value.length() + " values, the DL4J layer " + target.length());
+
+        /** Builds the network and fills in the graph's weights. */
+        ComputationGraph finish() {
+            if (!done) {
+                throw new IllegalArgumentException(frozenGraph + " is not a TF-slim MobileNet v1 graph: no logits layer"
+                        + " (MobilenetV1/Logits/Conv2d_1c_1x1) found");
             }
-            target.assign(value.reshape(target.shape()));
+            b.setOutputs(OUTPUT);
+            ComputationGraph net = Networks.withZeroParameters(b.build());
+            for (Map.Entry<String, INDArray> e : params.entrySet()) {
+                String[] parts = splitParam(e.getKey());
+                INDArray target = net.getLayer(parts[0]).getParam(parts[1]);
+                INDArray value = e.getValue().castTo(target.dataType());
+                if (target.length() != value.length()) {
+                    throw new IllegalStateException(parts[0] + " parameter " + parts[1] + ": the graph has "
+                            + value.length() + " values, the DL4J layer " + target.length());
+                }
+                target.assign(value.reshape(target.shape()));
+            }
+            return net;
         }
-        return net;
     }
 
     /** @return the input {@code {height, width}} the frozen graph's {@code input} placeholder declares */
@@ -209,11 +234,6 @@ public final class TfMobileNetV1 {
         return name.substring(PREFIX.length(), name.indexOf('/', PREFIX.length()));
     }
 
-    private static int[] hw(NodeDef n, String attr) {
-        List<Long> v = n.getAttrMap().get(attr).getList().getIList();
-        return new int[]{v.get(1).intValue(), v.get(2).intValue()};
-    }
-
     private static ConvolutionMode mode(NodeDef n, Path file) {
         String format = n.getAttrMap().containsKey("data_format")
                 ? n.getAttrMap().get("data_format").getS().toStringUtf8() : "NHWC";
@@ -226,42 +246,6 @@ public final class TfMobileNetV1 {
             case "VALID" -> ConvolutionMode.Truncate;
             default -> throw notMobileNet(file, n, "padding " + padding);
         };
-    }
-
-    /** A float constant of the graph as an INDArray (little-endian {@code tensor_content} or {@code float_val}). */
-    private static INDArray constant(Map<String, NodeDef> byName, String name, Path file) {
-        NodeDef n = byName.get(name);
-        if (n == null || !n.getOp().equals("Const") || !n.getAttrMap().containsKey("value")) {
-            throw new IllegalArgumentException(file + " has no constant " + name + ": not a TF-slim MobileNet v1");
-        }
-        TensorProto t = n.getAttrMap().get("value").getTensor();
-        if (t.getDtype() != DataType.DT_FLOAT) {
-            throw new IllegalArgumentException(file + ": constant " + name + " is " + t.getDtype() + ", expected float");
-        }
-        long[] shape = t.getTensorShape().getDimList().stream().mapToLong(TensorShapeProto.Dim::getSize).toArray();
-        long length = 1;
-        for (long d : shape) {
-            length *= d;
-        }
-        float[] values = new float[(int) length];
-        if (!t.getTensorContent().isEmpty()) {
-            t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-        } else if (t.getFloatValCount() == 1) {
-            java.util.Arrays.fill(values, t.getFloatVal(0));
-        } else if (t.getFloatValCount() == length) {
-            for (int i = 0; i < length; i++) {
-                values[i] = t.getFloatVal(i);
-            }
-        } else {
-            throw new IllegalArgumentException(file + ": constant " + name + " holds " + t.getFloatValCount()
-                    + " values for shape " + java.util.Arrays.toString(shape));
-        }
-        INDArray a = Nd4j.createFromArray(values);
-        return shape.length == 0 ? a : a.reshape(shape);
-    }
-
-    private static String stripRead(String input) {
-        return input.endsWith("/read") ? input.substring(0, input.length() - "/read".length()) : input;
     }
 
     private static String[] splitParam(String key) {

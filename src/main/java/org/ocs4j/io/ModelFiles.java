@@ -3,8 +3,6 @@ package org.ocs4j.io;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import org.ocs4j.graph.InputShape;
-import org.ocs4j.imports.KerasModels;
-import org.ocs4j.imports.TfMobileNetV1;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +14,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
- * Reading and writing model files ({@link ModelSerializer} zips; Keras HDF5 and TF MobileNet frozen graphs are read
- * too): type detection, clear errors for missing or corrupt files, atomic writes that never touch the input, and the input shape ocs4j stores beside the model.
+ * Writing files and reading what ocs4j stores in model zips: atomic writes that never touch an input, checksums, and
+ * the input shape ocs4j stores beside a model. Loading models of every supported format is
+ * {@code org.ocs4j.imports.ModelLoader}'s.
  */
 public final class ModelFiles {
 
@@ -29,54 +26,6 @@ public final class ModelFiles {
     public static final String INPUT_SHAPE_KEY = "ocs4j-input-shape";
 
     private ModelFiles() {
-    }
-
-    /**
-     * Loads a MultiLayerNetwork or ComputationGraph, whichever the file holds: a DL4J {@link ModelSerializer} zip, a
-     * Keras HDF5 model ({@link KerasModels}) or a TF-slim MobileNet v1 frozen graph {@code .pb}
-     * ({@link TfMobileNetV1}).
-     *
-     * @throws IllegalArgumentException naming the file when it is missing, unreadable or not a model
-     */
-    public static Model load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model file " + file + " does not exist (or is not a file)");
-        }
-        if (KerasModels.isHdf5(file)) {
-            return KerasModels.load(file);
-        }
-        if (file.getFileName().toString().endsWith(".pb")) {
-            return TfMobileNetV1.importFrozenGraph(file);
-        }
-        String configuration = configurationJson(file);
-        try {
-            if (configuration.contains("\"vertices\"")) {
-                return ModelSerializer.restoreComputationGraph(file.toFile(), false);
-            }
-            if (configuration.contains("\"confs\"")) {
-                return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("model file " + file + " could not be read as a DL4J model: " + e.getMessage(), e);
-        }
-        throw new IllegalArgumentException("model file " + file
-                + " holds neither a MultiLayerNetwork nor a ComputationGraph configuration");
-    }
-
-    private static String configurationJson(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry entry = zip.getEntry("configuration.json");
-            if (entry == null) {
-                throw new IllegalArgumentException("model file " + file
-                        + " is a zip without configuration.json: not a DL4J ModelSerializer file");
-            }
-            try (InputStream in = zip.getInputStream(entry)) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("model file " + file + " is not a readable zip (corrupt or truncated?): "
-                    + e.getMessage(), e);
-        }
     }
 
     /** @return the input shape stored in the file by ocs4j, if any */

@@ -12,56 +12,77 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything that decides what ocs4j does to a model: weight OCS (expand ratio, split threshold, grid-aware or plain
- * halving), the simulated fixed point (weight and activation bit widths, clip methods, per-tensor or per-channel
- * weight scales), activation OCS, the layer policy and the calibration sample. Immutable; made by {@link #builder()}
- * and validated once, in {@link Builder#build()}: no other place checks these values again.
+ * Everything that decides what ocs4j does to a model: the simulated fixed point (weight and activation bit widths,
+ * clip methods, per-tensor or per-channel weight scales), weight OCS (expand ratio, split threshold, grid-aware or
+ * plain halving), activation OCS, the layer policy and the calibration sample. Immutable and validated once, here (in
+ * the compact constructor every {@link Builder#build()} reaches): no other place checks these values again.
  *
- * <p>Builder convention: every setter is optional, is named after the value it sets and returns the builder;
- * {@link #toBuilder()} copies a configuration to change some values. Defaults: no weight OCS ({@code expandRatio 0}),
- * split threshold 0, grid-aware halves, W8A8, no clipping, per-tensor scales, no activation OCS, the default layer
- * policy, 4 calibration batches, seed 42.
+ * <p>Builder convention: {@link #builder()} holds the defaults; every setter is optional, is named after the value it
+ * sets and returns the builder; {@link #toBuilder()} copies a configuration to change some values. Defaults: W8A8, no
+ * clipping, per-tensor scales, no weight OCS (expand ratio 0), split threshold 0, grid-aware halves, no activation
+ * OCS, the default layer policy, 4 calibration batches, seed 42. In jshell, {@link #toString()} lists only what
+ * differs from the defaults; {@link #describe()} lists everything.
  *
- * <p>In jshell, {@link #toString()} lists only the values that differ from the defaults.
+ * @param weightBits            weight bit width, 2..16 (signed symmetric grid, round half to even)
+ * @param activationBits        activation bit width, 2..16, or 0 to keep activations in FP32
+ * @param weightClip            how each weight tensor's clip value is chosen (method and parameter)
+ * @param activationClip        how each activation's static clip value is chosen from calibration statistics
+ * @param perChannel            one weight scale per output channel (true) or per tensor (false)
+ * @param expandRatio           fraction of input channels split per layer by weight OCS, in [0, 1]; each layer splits
+ *                              {@code ceil(r·C)}; 0 = no weight OCS
+ * @param splitThreshold        entries above {@code t · max|slice|} of a split channel are halved, in [0, 1)
+ * @param referenceThreshold    the split threshold uses the reference code's signed {@code max(slice)}
+ * @param gridAware             grid-aware halves: each split value {@code u = w·s} on the weight grid's scale {@code s}
+ *                              becomes {@code (u/2 ∓ 1/4)/s}, so that round-half-to-even quantization of the two
+ *                              halves sums to the quantized original; false: plain halving {@code w/2, w/2}
+ * @param activationExpandRatio fraction of each quantized layer's input channels split by activation OCS, in [0, 1]
+ * @param policy                which layers are split and quantized
+ * @param referenceCompatible   the reference code's quirks: weight clip values fitted on the unsplit weights, and a
+ *                              signed activation grid even where the calibrated input is never negative
+ * @param calibrationBatches    calibration batches per pass, ≥ 1
+ * @param seed                  the seed of the calibration sample
  */
-public final class OcsConfig {
+public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Clip activationClip, boolean perChannel,
+                        double expandRatio, double splitThreshold, boolean referenceThreshold, boolean gridAware,
+                        double activationExpandRatio, LayerPolicy policy, boolean referenceCompatible,
+                        int calibrationBatches, long seed) {
 
     /** The calibration seed when none is given. */
     public static final long DEFAULT_SEED = 42;
 
-    private static final LayerPolicy DEFAULTS_POLICY = LayerPolicy.defaults();
-    private static final OcsConfig DEFAULTS = new Builder().build();
+    private static final LayerPolicy DEFAULT_POLICY = LayerPolicy.defaults();
 
-    private final double expandRatio;
-    private final double splitThreshold;
-    private final boolean referenceThreshold;
-    private final boolean gridAware;
-    private final int weightBits;
-    private final int activationBits;
-    private final Clip weightClip;
-    private final Clip activationClip;
-    private final boolean perChannel;
-    private final double activationExpandRatio;
-    private final LayerPolicy policy;
-    private final boolean referenceCompatible;
-    private final int calibrationBatches;
-    private final long seed;
-
-    private OcsConfig(Builder b) {
-        this.expandRatio = b.expandRatio;
-        this.splitThreshold = b.splitThreshold;
-        this.referenceThreshold = b.referenceThreshold;
-        this.gridAware = b.gridAware;
-        this.weightBits = b.weightBits;
-        this.activationBits = b.activationBits;
-        this.weightClip = b.weightClip;
-        this.activationClip = b.activationClip;
-        this.perChannel = b.perChannel;
-        this.activationExpandRatio = b.activationExpandRatio;
-        this.policy = b.policy;
-        this.referenceCompatible = b.referenceCompatible;
-        this.calibrationBatches = b.calibrationBatches;
-        this.seed = b.seed;
+    /** @throws IllegalArgumentException naming the first invalid value and the accepted range */
+    public OcsConfig {
+        try {
+            FixedPointGrid.signed(weightBits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("weight " + e.getMessage(), e);
+        }
+        if (activationBits != 0) {
+            try {
+                FixedPointGrid.signed(activationBits);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("activation " + e.getMessage() + " (0 keeps activations in FP32)",
+                        e);
+            }
+        }
+        ChannelSplitter.requireRatio("expand ratio", expandRatio);
+        ChannelSplitter.requireRatio("activation expand ratio", activationExpandRatio);
+        new SplitOptions(splitThreshold, referenceThreshold, Double.NaN);
+        if (weightClip == null || activationClip == null) {
+            throw new IllegalArgumentException("clip methods must not be null (use Clip.NONE for no clipping)");
+        }
+        if (policy == null) {
+            throw new IllegalArgumentException("layer policy must not be null (use LayerPolicy.defaults())");
+        }
+        if (calibrationBatches < 1) {
+            throw new IllegalArgumentException("calibration batches " + calibrationBatches + " must be at least 1");
+        }
+        if (perChannel && gridAware && expandRatio > 0) {
+            throw new IllegalArgumentException("grid-aware splitting with per-channel weight scales is not supported"
+                    + " yet: use gridAware(false) or per-tensor scales");
+        }
     }
 
     /** @return a builder holding the defaults */
@@ -71,100 +92,16 @@ public final class OcsConfig {
 
     /** @return the default configuration (W8A8, no clipping, no OCS) */
     public static OcsConfig defaults() {
-        return DEFAULTS;
+        return new Builder().build();
     }
 
     /** @return a builder holding this configuration's values */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.expandRatio = expandRatio;
-        b.splitThreshold = splitThreshold;
-        b.referenceThreshold = referenceThreshold;
-        b.gridAware = gridAware;
-        b.weightBits = weightBits;
-        b.activationBits = activationBits;
-        b.weightClip = weightClip;
-        b.activationClip = activationClip;
-        b.perChannel = perChannel;
-        b.activationExpandRatio = activationExpandRatio;
-        b.policy = policy;
-        b.referenceCompatible = referenceCompatible;
-        b.calibrationBatches = calibrationBatches;
-        b.seed = seed;
-        return b;
-    }
-
-    /** @return fraction of input channels split per layer by weight OCS, in [0, 1]; 0 = no weight OCS */
-    public double expandRatio() {
-        return expandRatio;
-    }
-
-    /** @return entries above {@code splitThreshold · max|slice|} of a split channel are halved, in [0, 1) */
-    public double splitThreshold() {
-        return splitThreshold;
-    }
-
-    /** @return whether the split threshold uses the reference code's signed {@code max(slice)} */
-    public boolean referenceThreshold() {
-        return referenceThreshold;
-    }
-
-    /** @return grid-aware halves on the weight grid (true) or plain halving (false) */
-    public boolean gridAware() {
-        return gridAware;
-    }
-
-    /** @return weight bit width, 2..16 */
-    public int weightBits() {
-        return weightBits;
-    }
-
-    /** @return activation bit width, 2..16, or 0 for FP32 activations */
-    public int activationBits() {
-        return activationBits;
-    }
-
-    /** @return how each weight tensor's clip value is chosen */
-    public Clip weightClip() {
-        return weightClip;
-    }
-
-    /** @return how each activation's static clip value is chosen from calibration statistics */
-    public Clip activationClip() {
-        return activationClip;
-    }
-
-    /** @return one weight scale per output channel (true) or per tensor (false) */
-    public boolean perChannel() {
-        return perChannel;
-    }
-
-    /** @return fraction of each quantized layer's input channels split by activation OCS, in [0, 1] */
-    public double activationExpandRatio() {
-        return activationExpandRatio;
-    }
-
-    /** @return which layers are split and quantized */
-    public LayerPolicy policy() {
-        return policy;
-    }
-
-    /**
-     * @return the reference code's quirks: weight clip values fitted on the unsplit weights, and a signed activation
-     * grid even where the calibrated input is never negative
-     */
-    public boolean referenceCompatible() {
-        return referenceCompatible;
-    }
-
-    /** @return calibration batches per pass, ≥ 1 */
-    public int calibrationBatches() {
-        return calibrationBatches;
-    }
-
-    /** @return the seed of the calibration sample */
-    public long seed() {
-        return seed;
+        return new Builder().weightBits(weightBits).activationBits(activationBits).weightClip(weightClip)
+                .activationClip(activationClip).perChannel(perChannel).expandRatio(expandRatio)
+                .splitThreshold(splitThreshold).referenceThreshold(referenceThreshold).gridAware(gridAware)
+                .activationExpandRatio(activationExpandRatio).policy(policy).referenceCompatible(referenceCompatible)
+                .calibrationBatches(calibrationBatches).seed(seed);
     }
 
     /** @return whether weight OCS splits channels */
@@ -191,6 +128,7 @@ public final class OcsConfig {
         return new WidenSettings(activationExpandRatio, SplitOptions.PLAIN, 0, policy);
     }
 
+    /** @return the values that differ from the defaults, e.g. {@code OcsConfig[W6A8, r=0.02 grid-aware, weightClip=mse]} */
     @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
@@ -204,24 +142,14 @@ public final class OcsConfig {
         }
         if (perChannel) parts.add("perChannel");
         if (activationExpandRatio > 0) parts.add("activationExpandRatio=" + activationExpandRatio);
-        if (!policy.equals(DEFAULTS_POLICY)) parts.add(policy.toString());
+        if (!policy.equals(DEFAULT_POLICY)) parts.add(policy.toString());
         if (referenceCompatible) parts.add("referenceCompatible");
         if (calibrationBatches != 4) parts.add(calibrationBatches + " calibration batches");
         if (seed != DEFAULT_SEED) parts.add("seed=" + seed);
         return "OcsConfig[" + String.join(", ", parts) + "]";
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof OcsConfig c && c.describe().equals(describe());
-    }
-
-    @Override
-    public int hashCode() {
-        return describe().hashCode();
-    }
-
-    /** @return every value, for equality and provenance */
+    /** @return every value, for provenance */
     public String describe() {
         return "OcsConfig[W" + weightBits + "A" + activationBits + ", r=" + expandRatio + ", splitThreshold="
                 + splitThreshold + (referenceThreshold ? " (signed max)" : "") + ", " + (gridAware ? "grid-aware"
@@ -243,7 +171,7 @@ public final class OcsConfig {
         private Clip activationClip = Clip.NONE;
         private boolean perChannel = false;
         private double activationExpandRatio = 0.0;
-        private LayerPolicy policy = DEFAULTS_POLICY;
+        private LayerPolicy policy = DEFAULT_POLICY;
         private boolean referenceCompatible = false;
         private int calibrationBatches = 4;
         private long seed = DEFAULT_SEED;
@@ -354,37 +282,9 @@ public final class OcsConfig {
          * @throws IllegalArgumentException naming the first invalid value and the accepted range
          */
         public OcsConfig build() {
-            try {
-                FixedPointGrid.signed(weightBits);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("weight " + e.getMessage(), e);
-            }
-            if (activationBits != 0) {
-                try {
-                    FixedPointGrid.signed(activationBits);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("activation " + e.getMessage()
-                            + " (0 keeps activations in FP32)", e);
-                }
-            }
-            ChannelSplitter.requireRatio("expand ratio", expandRatio);
-            ChannelSplitter.requireRatio("activation expand ratio", activationExpandRatio);
-            new SplitOptions(splitThreshold, referenceThreshold, Double.NaN);
-            if (weightClip == null || activationClip == null) {
-                throw new IllegalArgumentException("clip methods must not be null (use Clip.NONE for no clipping)");
-            }
-            if (policy == null) {
-                throw new IllegalArgumentException("layer policy must not be null (use LayerPolicy.defaults())");
-            }
-            if (calibrationBatches < 1) {
-                throw new IllegalArgumentException("calibration batches " + calibrationBatches
-                        + " must be at least 1");
-            }
-            if (perChannel && gridAware && expandRatio > 0) {
-                throw new IllegalArgumentException("grid-aware splitting with per-channel weight scales is not"
-                        + " supported yet: use gridAware(false) or per-tensor scales");
-            }
-            return new OcsConfig(this);
+            return new OcsConfig(weightBits, activationBits, weightClip, activationClip, perChannel, expandRatio,
+                    splitThreshold, referenceThreshold, gridAware, activationExpandRatio, policy, referenceCompatible,
+                    calibrationBatches, seed);
         }
     }
 }

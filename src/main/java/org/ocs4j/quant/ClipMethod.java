@@ -1,6 +1,6 @@
 package org.ocs4j.quant;
 
-/** How the clip value α of a tensor is chosen (OCS-SPEC §4). */
+/** How the clip value α of a tensor is chosen . */
 public enum ClipMethod {
     /** No clipping: α = max|x|. */
     NONE,

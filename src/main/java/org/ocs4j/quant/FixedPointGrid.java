@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A linear, symmetric fixed-point grid (OCS-SPEC §1). For clip value {@code α > 0} the scale is
+ * A linear, symmetric fixed-point grid. For clip value {@code α > 0} the scale is
  * {@code s = maxCode / α}; a value {@code x} is coded as {@code q = clamp(rint(x·s), minCode, maxCode)} and
  * simulated as {@code q / s}. Rounding is round-half-to-even (IEEE {@code rint}, what the reference gets from
  * {@code torch.round}); arithmetic is in the array's own data type, with ND4J ops only.

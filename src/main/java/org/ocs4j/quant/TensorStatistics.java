@@ -11,7 +11,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public final class TensorStatistics {
 
-    /** Bins of the MSE histogram over {@code [min, max]} (OCS-SPEC §4). */
+    /** Bins of the MSE histogram over {@code [min, max]} (the MSE and ACIQ estimators read it). */
     public static final int MSE_BINS = 201;
     /** Bins of the ACIQ histogram over {@code [-max|x|, max|x|]}. */
     public static final int ACIQ_BINS = 101;

@@ -26,7 +26,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public record IdentityCheck(double maxAbsDiff, double maxAbsOutput) {
 
-    /** DESIGN's tolerance for FP32: {@code maxAbsDiff ≤ 1e-4 · maxAbsOutput}. */
+    /** The tolerance of an exact rewrite in FP32: {@code maxAbsDiff ≤ 1e-4 · maxAbsOutput}. */
     public static final double DEFAULT_RELATIVE_TOLERANCE = 1e-4;
 
     /** Compares the logits of both models on {@code inputs} (one array per network input). */

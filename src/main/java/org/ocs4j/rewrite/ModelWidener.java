@@ -63,7 +63,7 @@ public final class ModelWidener {
     }
 
     /**
-     * Activation OCS (OCS-SPEC §3): splits the input channels with the largest calibrated max|a| of every selected
+     * Activation OCS: splits the input channels with the largest calibrated max|a| of every selected
      * layer; the producer chain emits halved duplicates and the layer reads them with unhalved copies of its
      * columns, so the FP32 function is unchanged while the layer's input range shrinks. Layers whose chain cannot
      * be halved exactly (shared producer, ReLU6, sigmoid, tanh… after the halving point) are skipped and reported.

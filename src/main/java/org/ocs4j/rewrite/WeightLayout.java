@@ -6,7 +6,7 @@ import org.ocs4j.graph.NodeKind;
 
 /**
  * DL4J's parameter layouts, as channel axes: which axis of which parameter holds input channels and output
- * channels (DL4J-NOTES: conv {@code W [nOut, nIn, kH, kW]}, dense {@code W [nIn, nOut]} in 'f' order, depthwise
+ * channels (DL4J 1.0.0-M2.1 layouts: conv {@code W [nOut, nIn, kH, kW]}, dense {@code W [nIn, nOut]} in 'f' order, depthwise
  * {@code W [kH, kW, nIn, multiplier]}, biases and batch-norm vectors {@code [n]} or {@code [1, n]}).
  */
 final class WeightLayout {

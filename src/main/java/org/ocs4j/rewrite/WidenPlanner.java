@@ -8,7 +8,6 @@ import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
 import org.ocs4j.split.ChannelSplitter;
 import org.ocs4j.split.SplitOptions;
-import org.ocs4j.split.SplitPlan;
 import org.ocs4j.split.SplitResult;
 import org.ocs4j.progress.Progress;
 
@@ -46,7 +45,7 @@ final class WidenPlanner {
     }
 
     /**
-     * Plans activation OCS (OCS-SPEC §3): for each selected layer, the input channels with the largest calibrated
+     * Plans activation OCS: for each selected layer, the input channels with the largest calibrated
      * max|a| are split: the producer chain emits a duplicate of each, every copy halved at the last scaling node
      * (batch norm gamma and beta, or the producer's weights and bias), and the layer reads the duplicate with an
      * unhalved copy of its column. Needs a chain of positively homogeneous nodes after the halving point and a
@@ -66,7 +65,6 @@ final class WidenPlanner {
     private WidenPlan plan(Progress progress) {
         List<WidenPlan.ConsumerSplit> splits = new ArrayList<>();
         List<SkippedLayer> skipped = new ArrayList<>();
-        Map<String, List<WidenPlan.ConsumerSplit>> members = new LinkedHashMap<>();
         LayerPolicy policy = settings.policy();
         policy.requireKnownNames(graph.nodes());
         List<Node> candidates = graph.nodes().stream()
@@ -74,66 +72,88 @@ final class WidenPlanner {
         progress.start("planning splits", candidates.size());
         for (Node node : candidates) {
             progress.step();
-            boolean required = policy.required(node);
-            String rejection = policy.rejection(node);
-            if (rejection != null) {
-                if (required) {
-                    throw new IllegalArgumentException(rejection);
-                }
-                skipped.add(new SkippedLayer(node.label(), node.typeName(), rejection));
-                continue;
-            }
-            ChannelPath path = ChannelTracer.trace(graph, node);
-            String problem = realizationProblem(node, path);
-            Realization realization = null;
-            if (path.sourceKind() == ChannelPath.SourceKind.PRODUCER && closureOf(path.source()).problem == null) {
-                realization = Realization.WIDENED_PRODUCER;
-            } else if (problem == null) {
-                realization = Realization.DUPLICATION_VERTEX;
-            }
-            if (activationMaxima != null && realization != null) {
-                String activationProblem = realization != Realization.WIDENED_PRODUCER
-                        ? "activation OCS needs a producer layer to halve, but " + problem
-                        : halvingProblem(node, path);
-                if (activationProblem != null) {
-                    realization = null;
-                    problem = activationProblem;
-                }
-            }
-            if (realization == null) {
-                String why = node.describe() + ": its input channels cannot be duplicated: " + problem;
-                if (required) {
-                    throw new IllegalArgumentException(why);
-                }
-                skipped.add(new SkippedLayer(node.label(), node.typeName(), why));
-                continue;
-            }
-            INDArray weights = graph.param(node, "W");
-            try {
-                ChannelSplitter.requireFinite(weights, "weights");
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(node.describe() + ": its weights contain NaN or infinite values;"
-                        + " fix or exclude the layer before splitting", e);
-            }
-            INDArray view = WeightLayout.channelView(node.kind(), weights, path.featuresPerChannel());
-            int axis = WeightLayout.inputAxis(node.kind());
-            int k = ChannelSplitter.splitCount(settings.expandRatio(), view.size(axis));
-            if (k == 0) {
-                skipped.add(new SkippedLayer(node.label(), node.typeName(), "expand ratio 0 gives no split"));
-                continue;
-            }
-            double[] gridAlpha = {Double.NaN};
-            SplitResult result = activationMaxima != null ? duplicateColumns(node, view, axis, k)
-                    : split(node, view, axis, k, gridAlpha);
-            WidenPlan.ConsumerSplit split = new WidenPlan.ConsumerSplit(node, path, result, realization, null,
-                    gridAlpha[0]);
-            if (realization == Realization.WIDENED_PRODUCER) {
-                members.computeIfAbsent(path.source().name(), x -> new ArrayList<>()).add(split);
-            }
-            splits.add(split);
+            WidenPlan.ConsumerSplit split = planLayer(node, skipped);
+            if (split != null) splits.add(split);
         }
-
         progress.finish();
+        return link(splits, skipped);
+    }
+
+    /** One candidate layer's split, or null (with the reason added to {@code skipped}) when it is not split. */
+    private WidenPlan.ConsumerSplit planLayer(Node node, List<SkippedLayer> skipped) {
+        boolean required = settings.policy().required(node);
+        String rejection = settings.policy().rejection(node);
+        if (rejection != null) {
+            if (required) {
+                throw new IllegalArgumentException(rejection);
+            }
+            skipped.add(new SkippedLayer(node.label(), node.typeName(), rejection));
+            return null;
+        }
+        ChannelPath path = ChannelTracer.trace(graph, node);
+        String[] problem = {realizationProblem(node, path)};
+        Realization realization = realization(node, path, problem);
+        if (realization == null) {
+            String why = node.describe() + ": its input channels cannot be duplicated: " + problem[0];
+            if (required) {
+                throw new IllegalArgumentException(why);
+            }
+            skipped.add(new SkippedLayer(node.label(), node.typeName(), why));
+            return null;
+        }
+        INDArray weights = graph.param(node, "W");
+        try {
+            ChannelSplitter.requireFinite(weights, "weights");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(node.describe() + ": its weights contain NaN or infinite values;"
+                    + " fix or exclude the layer before splitting", e);
+        }
+        INDArray view = WeightLayout.channelView(node.kind(), weights, path.featuresPerChannel());
+        int axis = WeightLayout.inputAxis(node.kind());
+        int k = ChannelSplitter.splitCount(settings.expandRatio(), view.size(axis));
+        if (k == 0) {
+            skipped.add(new SkippedLayer(node.label(), node.typeName(), "expand ratio 0 gives no split"));
+            return null;
+        }
+        double[] gridAlpha = {Double.NaN};
+        SplitResult result = activationMaxima != null
+                ? ActivationSplits.duplicateColumns(node, activationMaxima.get(node.name()), view, axis, k)
+                : split(node, view, axis, k, gridAlpha);
+        return new WidenPlan.ConsumerSplit(node, path, result, realization, null, gridAlpha[0]);
+    }
+
+    /**
+     * How a layer's duplicated input channels are produced, or null when they cannot be (then {@code problem[0]} says
+     * why): a widened producer where its closure allows, a duplication vertex otherwise; activation OCS needs a
+     * producer whose chain can be halved.
+     */
+    private Realization realization(Node node, ChannelPath path, String[] problem) {
+        Realization realization = null;
+        if (path.sourceKind() == ChannelPath.SourceKind.PRODUCER && closureOf(path.source()).problem == null) {
+            realization = Realization.WIDENED_PRODUCER;
+        } else if (problem[0] == null) {
+            realization = Realization.DUPLICATION_VERTEX;
+        }
+        if (activationMaxima != null && realization != null) {
+            String activationProblem = realization != Realization.WIDENED_PRODUCER
+                    ? "activation OCS needs a producer layer to halve, but " + problem[0]
+                    : halvingProblem(node, path);
+            if (activationProblem != null) {
+                problem[0] = activationProblem;
+                return null;
+            }
+        }
+        return realization;
+    }
+
+    /** Groups the widened-producer splits by producer and links every split to its group. */
+    private WidenPlan link(List<WidenPlan.ConsumerSplit> splits, List<SkippedLayer> skipped) {
+        Map<String, List<WidenPlan.ConsumerSplit>> members = new LinkedHashMap<>();
+        for (WidenPlan.ConsumerSplit s : splits) {
+            if (s.realization() == Realization.WIDENED_PRODUCER) {
+                members.computeIfAbsent(s.path().source().name(), x -> new ArrayList<>()).add(s);
+            }
+        }
         Map<String, WidenPlan.ProducerGroup> groups = new LinkedHashMap<>();
         for (Map.Entry<String, List<WidenPlan.ConsumerSplit>> e : members.entrySet()) {
             Closure c = closures.get(e.getKey());
@@ -154,23 +174,6 @@ final class WidenPlanner {
                     .filter(m -> m.consumer().name().equals(s.consumer().name())).findFirst().orElseThrow());
         }
         return new WidenPlan(graph, settings, linked, groups, skipped);
-    }
-
-    /**
-     * Activation OCS on the consumer side: choose channels greedily by calibrated max|a| (each split halves a
-     * channel's activations) and append unhalved copies of their weight columns.
-     */
-    private SplitResult duplicateColumns(Node node, INDArray view, int axis, int k) {
-        double[] maxima = activationMaxima.get(node.name());
-        if (maxima == null || maxima.length != view.size(axis)) {
-            throw new IllegalArgumentException(node.describe() + ": no calibrated activation maxima for its "
-                    + view.size(axis) + " input channels");
-        }
-        SplitPlan plan = ChannelSplitter.planHalving(org.nd4j.linalg.factory.Nd4j.createFromArray(maxima)
-                .reshape(maxima.length, 1), 0, k);
-        INDArray columns = org.ocs4j.split.Channels.gather(view, axis,
-                org.ocs4j.split.Channels.identityThen(plan.originalChannels(), plan.origin()));
-        return new SplitResult(columns, plan);
     }
 
     /**
@@ -195,18 +198,9 @@ final class WidenPlanner {
             after.add(n);
         }
         after.add(halvingNode);
-        for (Node n : after) {
-            // DL4J's batch norm never applies its configured activation (it inherits the global default, often
-            // sigmoid, and ignores it), so only the other layers' activations matter.
-            org.nd4j.linalg.activations.IActivation fn = n.kind() == org.ocs4j.graph.NodeKind.BATCH_NORM ? null
-                    : n.layer() instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b ? b.getActivationFn()
-                    : n.layer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer a ? a.getActivationFn() : null;
-            if (fn != null && !(fn instanceof org.nd4j.linalg.activations.impl.ActivationIdentity
-                    || fn instanceof org.nd4j.linalg.activations.impl.ActivationReLU
-                    || fn instanceof org.nd4j.linalg.activations.impl.ActivationLReLU)) {
-                return n.describe() + " applies " + fn + ", which is not positively homogeneous (f(x/2) ≠ f(x)/2):"
-                        + " activation OCS needs identity, ReLU or leaky ReLU after the halving point";
-            }
+        String notHomogeneous = ActivationSplits.notPositivelyHomogeneous(after);
+        if (notHomogeneous != null) {
+            return notHomogeneous;
         }
         halving.put(path.source().name(), halvingNode);
         return null;

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.TreeSet;
 
 /**
- * Weight OCS on one tensor (OCS-SPEC §2): greedily splits the input channel holding the largest {@code |w|},
+ * Weight OCS on one tensor: greedily splits the input channel holding the largest {@code |w|},
  * {@code k} times, appending each new half as a channel at the end of the input-channel axis.
  *
  * <p>Works on any rank and any channel axis (conv {@code [nOut, nIn, kH, kW]}: axis 1; DL4J dense

@@ -1,7 +1,8 @@
 package org.ocs4j.split;
 
 /**
- * How one channel is split in two (OCS-SPEC §2, steps 3 and 5).
+ * How one channel is split in two: which entries are halved (the split threshold) and whether the halves are placed
+ * on a quantization grid.
  *
  * @param splitThreshold entries with {@code |w| > splitThreshold · max(slice)} are halved into both copies; the
  *                       others stay whole in the original copy and are 0 in the new one. In [0, 1); the paper's

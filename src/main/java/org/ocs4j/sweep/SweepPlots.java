@@ -172,15 +172,7 @@ public final class SweepPlots {
                         && c.column().equals(Column.OCS_BEST.id())).map(c -> Column.parse(c.resolvedAs()).expandRatio())
                 .findFirst().orElse(r.config().columns().stream().filter(Column::ocsCandidate)
                         .mapToDouble(Column::expandRatio).max().orElse(0));
-        INDArray after = null;
-        if (ratio > 0) {
-            Model widened = org.ocs4j.pipeline.Pipeline.widening().run(new org.ocs4j.pipeline.Work(r.config().base()
-                    .toBuilder().expandRatio(ratio).weightBits(row.weightBits()).gridAware(true)
-                    .weightClip(org.ocs4j.quant.Clip.NONE).build(), model, null, null, Progress.NONE)).model();
-            NetworkGraph wg = NetworkGraph.of(widened);
-            Node wn = wg.find(worst.layer()).orElse(null);
-            if (wn != null) after = wg.param(wn, "W");
-        }
+        INDArray after = ratio > 0 ? widenedWeights(r, row, model, ratio, worst.layer()) : null;
         int bins = 121;
         String title = String.format(Locale.ROOT, "weights of %s (worst SQNR without clipping at %s: %.1f dB)",
                 worst.layer(), row.label(), worst.weightSqnrDb());
@@ -208,16 +200,30 @@ public final class SweepPlots {
             mark(chart, String.format(Locale.ROOT, "±α after OCS = %.3g", afterMax), afterMax, top,
                     new Color(220, 110, 40));
         }
+        markBestClip(chart, r, row, worst.layer(), top);
+        return chart;
+    }
+
+    /** The weight {@code W} of {@code layer} after grid-aware OCS at {@code ratio} on the row's grid (α = max|w|). */
+    private static INDArray widenedWeights(SweepResult r, Row row, Model model, double ratio, String layer) {
+        Model widened = org.ocs4j.pipeline.Pipeline.widening().run(new org.ocs4j.pipeline.Work(r.config().base()
+                .toBuilder().expandRatio(ratio).weightBits(row.weightBits()).gridAware(true)
+                .weightClip(org.ocs4j.quant.Clip.NONE).build(), model, null, null, Progress.NONE)).model();
+        NetworkGraph wg = NetworkGraph.of(widened);
+        return wg.find(layer).map(wn -> wg.param(wn, "W")).orElse(null);
+    }
+
+    /** Marks ±α of the best clipping column of the row for {@code layer}, when there is one. */
+    private static void markBestClip(XYChart chart, SweepResult r, Row row, String layer, double top) {
         Optional<Cell> bestClip = bestWhere(r, row, Column::clipCandidate);
         if (bestClip.isPresent()) {
-            Optional<Cell.Layer> l = bestClip.get().layers().stream().filter(x -> x.layer().equals(worst.layer()))
+            Optional<Cell.Layer> l = bestClip.get().layers().stream().filter(x -> x.layer().equals(layer))
                     .findFirst();
             if (l.isPresent()) {
                 mark(chart, String.format(Locale.ROOT, "±α %s = %.3g", Column.parse(bestClip.get().column()).label(),
                         l.get().weightAlpha()), l.get().weightAlpha(), top, new Color(40, 150, 60));
             }
         }
-        return chart;
     }
 
     private static double addHistogram(XYChart chart, String name, double[] x, double[] counts, Color color) {

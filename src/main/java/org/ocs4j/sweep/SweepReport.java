@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.io.ModelFiles;
 
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +42,11 @@ public final class SweepReport {
      */
     public static List<Path> write(SweepResult result, String title, Model model, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
-        List<SweepPlots.Plot> plots = SweepPlots.write(result, model, dir);
+        List<SweepPlots.Plot> plots = plotsAvailable() ? SweepPlots.write(result, model, dir) : List.of();
+        if (!plotsAvailable()) {
+            LoggerFactory.getLogger(SweepReport.class).warn("PNG plots not drawn: XChart is not on the class path"
+                    + " (add org.knowm.xchart:xchart 3.8.8 to draw them)");
+        }
         plots.forEach(p -> written.add(p.file()));
         Path md = dir.resolve(MARKDOWN);
         ModelFiles.writeString(md, markdown(result, title, plots));
@@ -52,6 +58,16 @@ public final class SweepReport {
         ModelFiles.writeString(json, json(result, title));
         written.add(2, json);
         return written;
+    }
+
+    /** @return whether XChart, an optional dependency of the library, is on the class path to draw the plots */
+    static boolean plotsAvailable() {
+        try {
+            Class.forName("org.knowm.xchart.BitmapEncoder", false, SweepReport.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     /** @return the table alone (FP32 row first, one row per bit widths, best of a row in bold), Markdown */
@@ -104,6 +120,9 @@ public final class SweepReport {
                 }
             }
             sb.append(String.join("; ", overhead.values())).append(".\n\n");
+        }
+        if (!plotsAvailable()) {
+            sb.append("Plots not drawn: XChart (org.knowm.xchart:xchart) was not on the class path.\n\n");
         }
         for (SweepPlots.Plot p : plots) {
             sb.append("![").append(p.caption()).append("](").append(p.file().getFileName()).append(")\n\n");

@@ -142,70 +142,76 @@ public final class SweepRunner {
             throw new IllegalArgumentException("activation bits " + config.activationBits() + " need calibration"
                     + " data: calibrateOn(batches, description)");
         }
-        SweepStore store;
+        Store store;
         try {
-            store = SweepStore.open(dir, identity());
+            store = new Store(SweepStore.open(dir, identity()), 1 + config.rows().size() * config.columns().size());
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the sweep directory " + dir, e);
         }
-        int reused = 0;
-        int total = 1 + config.rows().size() * config.columns().size();
-        int index = 0;
-        Cell fp32 = store.get(Cell.key(Row.FP32.label(), "fp32"));
-        index++;
-        if (fp32 == null) {
+        Cell fp32 = store.cell(Row.FP32.label(), "fp32", () -> {
             long t0 = System.nanoTime();
             Scorer.Score s = scorer.score(model, progress);
-            fp32 = new Cell(Row.FP32.label(), "fp32", "fp32", s.value(), s.metrics(), s.examples(), seconds(t0), 0, 0,
+            return new Cell(Row.FP32.label(), "fp32", "fp32", s.value(), s.metrics(), s.examples(), seconds(t0), 0, 0,
                     List.of());
-            store.put(fp32);
-            log(index, total, fp32, false);
-        } else {
-            reused++;
-            log(index, total, fp32, true);
-        }
+        });
         List<Cell> cells = new ArrayList<>();
         for (Row row : config.rows()) {
-            List<Cell> rowCells = new ArrayList<>();
-            for (Column column : config.columns()) {
-                if (column.bestOfRow()) continue;
-                index++;
-                Cell c = store.get(Cell.key(row.label(), column.id()));
-                if (c != null) {
-                    reused++;
-                    log(index, total, c, true);
-                } else {
-                    c = measure(row, column, column.id(), dir);
-                    store.put(c);
-                    log(index, total, c, false);
-                }
-                rowCells.add(c);
-            }
-            if (config.columns().contains(Column.OCS_BEST)) {
-                index++;
-                Cell c = store.get(Cell.key(row.label(), Column.OCS_BEST.id()));
-                if (c != null) {
-                    reused++;
-                    log(index, total, c, true);
-                } else {
-                    Column resolved = resolveBest(rowCells);
-                    Cell same = rowCells.stream().filter(x -> x.column().equals(resolved.id())).findFirst().orElse(null);
-                    c = same != null ? same.as(Column.OCS_BEST.id()) : measure(row, resolved, Column.OCS_BEST.id(), dir);
-                    store.put(c);
-                    log(index, total, c, false);
-                }
-                rowCells.add(c);
-            }
-            // table order: the configured column order
-            for (Column column : config.columns()) {
-                rowCells.stream().filter(x -> x.column().equals(column.id())).findFirst().ifPresent(cells::add);
+            cells.addAll(row(row, store, dir));
+        }
+        Provenance provenance = Provenance.capture(command, modelSha256, config.base().seed(), config
+                + "; calibration " + calibrationDescription);
+        return new SweepResult(config, scorer.metric(), scorer.higherIsBetter(), scorer.describe(),
+                config.base().calibrationBatches() + " batches of " + calibrationDescription, fp32, List.copyOf(cells),
+                store.reused, provenance);
+    }
+
+    /** One row's cells in the configured column order, {@code ocs+best} resolved after the others. */
+    private List<Cell> row(Row row, Store store, Path dir) {
+        List<Cell> rowCells = new ArrayList<>();
+        for (Column column : config.columns()) {
+            if (!column.bestOfRow()) {
+                rowCells.add(store.cell(row.label(), column.id(), () -> measure(row, column, column.id(), dir)));
             }
         }
-        Provenance provenance = Provenance.capture(command, modelSha256, config.base().seed(), config + "; calibration "
-                + calibrationDescription);
-        return new SweepResult(config, scorer.metric(), scorer.higherIsBetter(), scorer.describe(),
-                config.base().calibrationBatches() + " batches of " + calibrationDescription, fp32, List.copyOf(cells), reused,
-                provenance);
+        if (config.columns().contains(Column.OCS_BEST)) {
+            rowCells.add(store.cell(row.label(), Column.OCS_BEST.id(), () -> {
+                Column resolved = resolveBest(rowCells);
+                Cell same = rowCells.stream().filter(x -> x.column().equals(resolved.id())).findFirst().orElse(null);
+                return same != null ? same.as(Column.OCS_BEST.id()) : measure(row, resolved, Column.OCS_BEST.id(), dir);
+            }));
+        }
+        List<Cell> ordered = new ArrayList<>();
+        for (Column column : config.columns()) {
+            rowCells.stream().filter(x -> x.column().equals(column.id())).findFirst().ifPresent(ordered::add);
+        }
+        return ordered;
+    }
+
+    /** The cell store of one run: finished cells are read back, new ones computed, stored at once and logged. */
+    private final class Store {
+        private final SweepStore cells;
+        private final int total;
+        private int index;
+        private int reused;
+
+        private Store(SweepStore cells, int total) {
+            this.cells = cells;
+            this.total = total;
+        }
+
+        Cell cell(String row, String column, java.util.function.Supplier<Cell> compute) {
+            index++;
+            Cell c = cells.get(Cell.key(row, column));
+            if (c != null) {
+                reused++;
+                log(index, total, c, true);
+                return c;
+            }
+            c = compute.get();
+            cells.put(c);
+            log(index, total, c, false);
+            return c;
+        }
     }
 
     /** OCS + best clip of a row: the best grid-aware OCS ratio and the best clipping method, by measured score. */

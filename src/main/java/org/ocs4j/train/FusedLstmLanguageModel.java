@@ -23,7 +23,7 @@ import java.util.Map;
  * The reference LSTM language model ({@link ReferenceModels#lstmLanguageModel(int, int, int, long)}: embedding → LSTM →
  * LSTM → softmax) for training, its LSTMs forward through libnd4j's fused {@code lstmLayer} op and backward through
  * {@link FusedLstm#backward} (ND4J ops): DL4J's own {@code LSTM} layer runs every time step as separate small ops and
- * is ~10× too slow to train a PTB model here, and a SameDiff graph spends seconds per step in its session bookkeeping
+ * is about ten times too slow to train a PTB model on a small CPU, and a SameDiff graph spends seconds per step in its session bookkeeping
  * (M2.1) and differentiates {@code lstmLayer} with its initial output and cell state swapped. The backward pass of the
  * embedding, the dropout masks and the softmax output layer is written out with ND4J ops too (gradient-checked in
  * {@code FusedLstmLanguageModelTest}). Training is truncated BPTT with the recurrent state carried across windows,
@@ -32,41 +32,6 @@ import java.util.Map;
  * quantizes, reordering the gate blocks (libnd4j: input, forget, cell, output; DL4J: cell, forget, output, input).
  */
 public final class FusedLstmLanguageModel {
-
-    /**
-     * Training hyper-parameters of one pass; the learning rate goes linearly from {@code learningRate} at the first
-     * window to {@code finalLearningRate} at the last (equal for a constant rate).
-     */
-    public record Settings(int batch, int bptt, double keepProbability, double learningRate, double finalLearningRate,
-                           double clipNorm) {
-        public Settings {
-            if (batch < 1 || bptt < 1) {
-                throw new IllegalArgumentException("batch " + batch + " and BPTT length " + bptt + " must be ≥ 1");
-            }
-            if (!(keepProbability > 0 && keepProbability <= 1)) {
-                throw new IllegalArgumentException("keep probability " + keepProbability + " must be in (0, 1]");
-            }
-            if (!(learningRate > 0) || !(finalLearningRate >= 0)) {
-                throw new IllegalArgumentException("learning rates " + learningRate + " → " + finalLearningRate
-                        + " must be positive (the final one may be 0)");
-            }
-        }
-
-        /** 32 rows × 35 steps, dropout 0.1, Adam 3e-3, gradient norm clipped at 5. */
-        public static Settings defaults() {
-            return new Settings(32, 35, 0.9, 3e-3, 3e-3, 5.0);
-        }
-
-        /** @return these settings with the learning rate going linearly from {@code first} to {@code last} */
-        public Settings withLearningRates(double first, double last) {
-            return new Settings(batch, bptt, keepProbability, first, last, clipNorm);
-        }
-
-        /** @return these settings with another dropout keep probability */
-        public Settings withKeepProbability(double keep) {
-            return new Settings(batch, bptt, keep, learningRate, finalLearningRate, clipNorm);
-        }
-    }
 
     private static final int LSTMS = 2;
 
@@ -193,8 +158,8 @@ public final class FusedLstmLanguageModel {
      *
      * @return the mean training cross-entropy (nats per token) of the pass, dropout on
      */
-    public double trainEpoch(int[] stream, Settings settings, Progress progress) {
-        int[][] rows = rows(stream, settings.batch());
+    public double trainEpoch(int[] stream, LstmTrainingSettings settings, Progress progress) {
+        int[][] rows = TokenRows.rows(stream, settings.batch());
         int length = rows[0].length - 1;
         Map<String, INDArray> state = zeroState(settings.batch());
         double nll = 0;
@@ -206,7 +171,7 @@ public final class FusedLstmLanguageModel {
             adam.setLearningRate(settings.learningRate()
                     + done * (settings.finalLearningRate() - settings.learningRate()));
             int steps = Math.min(settings.bptt(), length - t);
-            int[][] window = window(rows, t, steps);
+            int[][] window = TokenRows.window(rows, t, steps);
             Forward f = forward(window[0], window[1], steps, state, settings.keepProbability());
             update(backward(f, state), settings.clipNorm());
             nll += f.nll();
@@ -258,7 +223,7 @@ public final class FusedLstmLanguageModel {
         int length = stream.length - 1;
         for (int t = 0; t < length; t += window) {
             int steps = Math.min(window, length - t);
-            int[][] w = window(rows, t, steps);
+            int[][] w = TokenRows.window(rows, t, steps);
             Forward f = forward(w[0], w[1], steps, state, 1.0);
             nll += f.nll();
             state = f.finalState();
@@ -322,30 +287,5 @@ public final class FusedLstmLanguageModel {
             state.put("c0_" + l, Nd4j.zeros(DataType.FLOAT, batch, units));
         }
         return state;
-    }
-
-    /** @return {inputs, targets}: steps {@code t..t+steps-1} of every row and the tokens that follow, row-major */
-    private static int[][] window(int[][] rows, int t, int steps) {
-        int batch = rows.length;
-        int[] in = new int[batch * steps];
-        int[] out = new int[batch * steps];
-        for (int r = 0; r < batch; r++) {
-            System.arraycopy(rows[r], t, in, r * steps, steps);
-            System.arraycopy(rows[r], t + 1, out, r * steps, steps);
-        }
-        return new int[][]{in, out};
-    }
-
-    private static int[][] rows(int[] stream, int batch) {
-        int perRow = stream.length / batch;
-        if (perRow < 2) {
-            throw new IllegalArgumentException("a stream of " + stream.length + " tokens cannot fill " + batch
-                    + " rows of at least 2 tokens");
-        }
-        int[][] rows = new int[batch][];
-        for (int r = 0; r < batch; r++) {
-            rows[r] = java.util.Arrays.copyOfRange(stream, r * perRow, (r + 1) * perRow);
-        }
-        return rows;
     }
 }

@@ -1,6 +1,5 @@
 package org.ocs4j.train;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -17,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -193,13 +191,11 @@ public final class ReferenceModels {
 
     /**
      * Trains the reference PTB language model ({@link #lstmLanguageModel(int, long)}'s architecture) with
-     * {@link FusedLstmLanguageModel}: {@link FusedLstmLanguageModel.Settings#defaults()} with dropout
+     * {@link FusedLstmLanguageModel}: {@link LstmTrainingSettings#defaults()} with dropout
      * {@code 1 − }{@link #LM_KEEP_PROBABILITY} and Adam's learning rate going linearly from
      * {@link #LM_PEAK_LEARNING_RATE} at the first window to 0 at the last window of the last epoch (a fixed budget of
-     * epochs is best spent that way: Li et al., "Budgeted training", ICLR 2020), seeded: 5 epochs give test
-     * perplexity 137.86 in 2,033 s here ({@code models/README.md}). History: dropout 0.1 with
-     * Adam 3e-3 halved after every epoch from the third reached test perplexity 142.1 in 5 epochs, over-fitting from
-     * the fourth; dropout 0.25 with Adam 2e-3 halved every epoch reached only 257 validation perplexity after one.
+     * epochs is best spent that way: Li et al., "Budgeted training", ICLR 2020), seeded. The committed model's numbers
+     * are in {@code models/README.md}.
      *
      * @return the trained model as the DL4J network ocs4j quantizes
      */
@@ -209,7 +205,7 @@ public final class ReferenceModels {
             throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
         }
         FusedLstmLanguageModel model = new FusedLstmLanguageModel(corpus.vocabularySize(), 128, 256, seed);
-        FusedLstmLanguageModel.Settings defaults = FusedLstmLanguageModel.Settings.defaults()
+        LstmTrainingSettings defaults = LstmTrainingSettings.defaults()
                 .withKeepProbability(LM_KEEP_PROBABILITY);
         int eos = corpus.id(org.ocs4j.data.WordCorpus.EOS);
         for (int epoch = 1; epoch <= epochs; epoch++) {

@@ -1,5 +1,6 @@
 package org.ocs4j.cli;
 
+import org.ocs4j.imports.ModelLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.testing.SharedData;
-import org.ocs4j.train.ReferenceModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ocs4j eval} end to end: Fashion-MNIST on the committed model, CIFAR-10 JPEGs on the Keras import, errors. */
+@org.junit.jupiter.api.Tag("data")
 class EvalCliTest {
 
     @TempDir
@@ -35,7 +36,7 @@ class EvalCliTest {
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertEquals(2000, json.get("examples").asLong());
         org.nd4j.linalg.dataset.DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
-        double expected = org.ocs4j.eval.ClassifierEvaluator.accuracy((MultiLayerNetwork) ModelFiles.load(model),
+        double expected = org.ocs4j.eval.ClassifierEvaluator.accuracy((MultiLayerNetwork) ModelLoader.load(model),
                 (org.nd4j.linalg.dataset.DataSet) test.getRange(0, 2000));
         assertEquals(expected, json.get("top1").asDouble(), 1e-9, "CLI and library agree");
         assertEquals(Math.round(expected * 2000), json.get("top1Correct").asLong());

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ocs4j sweep}, {@code demo} and {@code inspect} end to end on the committed Fashion-MNIST model. */
+@org.junit.jupiter.api.Tag("data")
 class SweepCliTest {
 
     @TempDir

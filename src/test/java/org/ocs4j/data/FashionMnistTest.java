@@ -12,10 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Needs the Debian package dataset-fashion-mnist (.ci/run installs it); fails, never skips, without it. */
+@org.junit.jupiter.api.Tag("data")
 class FashionMnistTest {
 
     @Test
     void loadsTheDebianCopy() {
+        org.ocs4j.testing.SharedData.fashionMnist();
         DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
         assertArrayEquals(new long[] {10000, 1, 28, 28}, test.getFeatures().shape());
         assertArrayEquals(new long[] {10000, 10}, test.getLabels().shape());

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The DataVec image loaders on the real layouts and on synthetic images whose expected pixels are known. */
+@org.junit.jupiter.api.Tag("data")
 class ImageDataTest {
 
     @Test

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Word corpora: the published token counts of PTB and WikiText-2, and the BPTT windows over them. */
+@org.junit.jupiter.api.Tag("data")
 class WordCorpusTest {
 
     @Test

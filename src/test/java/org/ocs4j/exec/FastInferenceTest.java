@@ -1,10 +1,9 @@
 package org.ocs4j.exec;
 
+import org.ocs4j.imports.ModelLoader;
 import org.ocs4j.testing.Quantize;
-import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,7 +13,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.TestNets;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.eval.ClassifierEvaluator;
-import org.ocs4j.io.ModelFiles;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.WidenSettings;
@@ -23,7 +21,6 @@ import org.ocs4j.zoo.ZooModels;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * weight-fake-quantized versions; their activation-quantized versions layer by layer (see
  * {@link #checkQuantizedActivations}).
  */
+@org.junit.jupiter.api.Tag("data")
 class FastInferenceTest {
 
     static double check(String name, Model model, INDArray x) {
@@ -172,7 +170,7 @@ class FastInferenceTest {
         SharedData.fashionMnist();
         DataSet test = (DataSet) FashionMnist.test(FashionMnist.DEBIAN_DIR).getRange(0, 64);
         for (String name : new String[]{"fashion-mnist-mln", "fashion-mnist-resnet"}) {
-            Model net = ModelFiles.load(Path.of("models", name + ".zip"));
+            Model net = ModelLoader.load(Path.of("models", name + ".zip"));
             INDArray x = test.getFeatures();
             check(name, net, x);
             check(name + " widened r=0.05", ModelWidener.widen(net, new WidenSettings(0.05, org.ocs4j.split.SplitOptions.PLAIN, 0, org.ocs4j.graph.LayerPolicy.defaults()), Progress.NONE).model(), x);
@@ -194,7 +192,7 @@ class FastInferenceTest {
                 org.ocs4j.data.Normalization.TF), 16).next().getFeatures();
         realModel("MobileNet v1 0.25", mobilenet, x);
 
-        Model resnet20 = ModelFiles.load(SharedData.require("models/cifar10_resnet20/cifar10_ResNet20v1_model.h5"));
+        Model resnet20 = ModelLoader.load(SharedData.require("models/cifar10_resnet20/cifar10_ResNet20v1_model.h5"));
         var cifar = org.ocs4j.data.Cifar10.classFolders(SharedData.require("cifar10/test")).sample(32, 1);
         INDArray y = cifar.iterator(org.ocs4j.data.ImagePreprocessing.resize(32, 32, org.ocs4j.data.Normalization.UNIT)
                 .channelsLast(), 32).next().getFeatures();

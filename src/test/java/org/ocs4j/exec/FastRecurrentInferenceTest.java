@@ -1,7 +1,6 @@
 package org.ocs4j.exec;
 
 import org.ocs4j.testing.Quantize;
-import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
@@ -14,8 +13,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.data.BpttIterator;
 import org.ocs4j.eval.PerplexityEvaluator;
 import org.ocs4j.progress.Progress;
-import org.ocs4j.quant.Clip;
-import org.ocs4j.graph.LayerPolicy;
 import org.ocs4j.train.ReferenceModels;
 
 import java.util.Random;

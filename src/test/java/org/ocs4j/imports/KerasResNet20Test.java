@@ -16,7 +16,6 @@ import org.ocs4j.data.LabelledImages;
 import org.ocs4j.data.Normalization;
 import org.ocs4j.eval.ClassificationResult;
 import org.ocs4j.eval.ClassifierEvaluator;
-import org.ocs4j.io.ModelFiles;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.ChannelDuplicationVertex;
 import org.ocs4j.rewrite.IdentityCheck;
@@ -32,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Keras CIFAR-10 ResNet-20 (NHWC, residual adds) imported through DL4J's Keras import: its accuracy on the
  * 10,000 test JPEGs, and OCS widening of its residual stream through channels-last duplication vertices.
  */
+@org.junit.jupiter.api.Tag("data")
 class KerasResNet20Test {
 
     /** Measured independently for this file with a numpy forward pass and {@code x/255} input. */
@@ -43,7 +43,7 @@ class KerasResNet20Test {
 
     @BeforeAll
     static void load() {
-        Model m = ModelFiles.load(SharedData.require("models/cifar10_resnet20/cifar10_ResNet20v1_model.h5"));
+        Model m = ModelLoader.load(SharedData.require("models/cifar10_resnet20/cifar10_ResNet20v1_model.h5"));
         net = (ComputationGraph) m;
         test = Cifar10.classFolders(SharedData.require("cifar10/test"));
     }

@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The TF-slim MobileNet v1 0.25 frozen graph rebuilt from DL4J layers, checked against the same graph executed by
  * ND4J's SameDiff TensorFlow import on 20 real ImageNet validation images, then widened by OCS.
  */
+@org.junit.jupiter.api.Tag("data")
 class MobileNetImportTest {
 
     private static Path pb;
@@ -87,7 +88,7 @@ class MobileNetImportTest {
         assertArrayEquals(new int[]{224, 224}, TfMobileNetV1.inputSize(pb));
         assertEquals(8, net.getLayer("Conv2d_0").getParam("W").size(0), "width 0.25 × 32 filters");
         assertEquals(1001, net.getLayer(TfMobileNetV1.OUTPUT).getParam("W").size(1));
-        assertTrue(ModelFiles.load(pb) instanceof ComputationGraph, "ModelFiles.load recognizes a .pb");
+        assertTrue(ModelLoader.load(pb) instanceof ComputationGraph, "ModelFiles.load recognizes a .pb");
     }
 
     @Test

@@ -14,7 +14,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.TestNets;
 import org.ocs4j.graph.InputShape;
-import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.IdentityCheck;
 import org.ocs4j.quant.CalibrationCache;
 import org.ocs4j.quant.ClipMethod;
@@ -34,9 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model over held-out random inputs; the structural claims (layers inserted, model untouched, save/restore) are
  * exact.
  */
-class QuantizationPipelineTest {
+public class QuantizationPipelineTest {
 
-    static ListDataSetIterator<DataSet> calibration(InputShape shape, int batches, long seed) {
+    /** @return {@code batches} seeded batches of 8 standard-normal inputs of {@code shape} */
+    public static ListDataSetIterator<DataSet> calibration(InputShape shape, int batches, long seed) {
         Nd4j.getRandom().setSeed(seed);
         List<DataSet> list = new ArrayList<>();
         for (int i = 0; i < batches; i++) {

@@ -1,5 +1,6 @@
 package org.ocs4j.quant;
 
+import org.ocs4j.imports.ModelLoader;
 import org.ocs4j.testing.Quantize;
 import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -8,9 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.data.FashionMnist;
-import org.ocs4j.io.ModelFiles;
 import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.train.ReferenceModels;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -28,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * plain halving in accuracy but not in logit error here — so only the claims that hold are asserted; the
  * grid-aware-versus-plain comparison is asserted on the synthetic-task CNN ({@code TrainedCnnQuantizationTest}).
  */
+@org.junit.jupiter.api.Tag("data")
 class FashionMnistQuantizationTest {
 
     static MultiLayerNetwork net;
@@ -38,7 +38,8 @@ class FashionMnistQuantizationTest {
 
     @BeforeAll
     static void load() {
-        net = (MultiLayerNetwork) ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
+        org.ocs4j.testing.SharedData.fashionMnist();
+        net = (MultiLayerNetwork) ModelLoader.load(Path.of("models/fashion-mnist-mln.zip"));
         test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
         calibration = FashionMnist.train(FashionMnist.DEBIAN_DIR).batchBy(128).subList(0, 4);
         fp32 = org.ocs4j.eval.ClassifierEvaluator.accuracy(net, test);

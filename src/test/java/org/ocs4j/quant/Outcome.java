@@ -6,9 +6,7 @@ import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.ocs4j.progress.Progress;
 import org.ocs4j.rewrite.IdentityCheck;
-import org.ocs4j.train.ReferenceModels;
 
 import java.util.List;
 
@@ -31,7 +29,7 @@ record Outcome(double accuracy, double logitError) {
         INDArray z = fp32Logits;
         INDArray zq = IdentityCheck.logits(m, test.getFeatures())[0];
         double e = zq.sub(z).norm2Number().doubleValue() / z.norm2Number().doubleValue();
-        System.out.printf("%s: accuracy %.4f (FP32 %.4f), relative logit MSE %.4g%n", s, accuracy, fp32, e * e);
+        System.out.printf("%s: accuracy %.4f (FP32 %.4f), relative logit MSE %.4g%n", s.build(), accuracy, fp32, e * e);
         return new Outcome(accuracy, e * e);
     }
 }

@@ -1,7 +1,7 @@
 package org.ocs4j.rewrite;
 
+import org.ocs4j.imports.ModelLoader;
 import org.ocs4j.testing.Quantize;
-import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,7 +11,6 @@ import org.ocs4j.data.ImageNetValidation;
 import org.ocs4j.data.ImagePreprocessing;
 import org.ocs4j.data.Normalization;
 import org.ocs4j.imports.TfMobileNetV1;
-import org.ocs4j.io.ModelFiles;
 import org.ocs4j.testing.SharedData;
 
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Batch-norm folding keeps inference outputs on real networks and real inputs. */
+@org.junit.jupiter.api.Tag("data")
 class BatchNormFoldingTest {
 
     @Test
@@ -43,7 +43,7 @@ class BatchNormFoldingTest {
     void fashionMlnFoldsBothBatchNormsAndShiftsItsFlatten() {
         SharedData.fashionMnist();
         org.deeplearning4j.nn.multilayer.MultiLayerNetwork net =
-                (org.deeplearning4j.nn.multilayer.MultiLayerNetwork) ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
+                (org.deeplearning4j.nn.multilayer.MultiLayerNetwork) ModelLoader.load(Path.of("models/fashion-mnist-mln.zip"));
         INDArray x = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR).getFeatures()
                 .get(NDArrayIndex.interval(0, 64));
         BatchNormFolding.Folded<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> f = BatchNormFolding.fold(net);
@@ -59,7 +59,7 @@ class BatchNormFoldingTest {
     @Test
     void foldingAfterFakeQuantizationKeepsTheSimulatedOutputs() {
         SharedData.fashionMnist();
-        ComputationGraph net = (ComputationGraph) ModelFiles.load(Path.of("models/fashion-mnist-resnet.zip"));
+        ComputationGraph net = (ComputationGraph) ModelLoader.load(Path.of("models/fashion-mnist-resnet.zip"));
         org.nd4j.linalg.dataset.DataSet test = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR);
         var calibration = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
                 ((org.nd4j.linalg.dataset.DataSet) test.getRange(0, 256)).batchBy(64), 1);
@@ -85,7 +85,7 @@ class BatchNormFoldingTest {
     @Test
     void fashionResNetFoldsBatchNormsIncludingThoseFeedingResidualAdds() {
         SharedData.fashionMnist();
-        ComputationGraph net = (ComputationGraph) ModelFiles.load(Path.of("models/fashion-mnist-resnet.zip"));
+        ComputationGraph net = (ComputationGraph) ModelLoader.load(Path.of("models/fashion-mnist-resnet.zip"));
         INDArray x = org.ocs4j.data.FashionMnist.test(org.ocs4j.data.FashionMnist.DEBIAN_DIR).getFeatures()
                 .get(NDArrayIndex.interval(0, 64));
         BatchNormFolding.Folded<ComputationGraph> f = BatchNormFolding.fold(net);

@@ -2,9 +2,7 @@ package org.ocs4j.sweep;
 
 import org.ocs4j.pipeline.OcsConfig;
 import org.junit.jupiter.api.Test;
-import org.ocs4j.quant.Clip;
 import org.ocs4j.quant.ClipMethod;
-import org.ocs4j.graph.LayerPolicy;
 
 import java.util.List;
 

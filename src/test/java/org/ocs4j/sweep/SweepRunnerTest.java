@@ -11,8 +11,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.TestNets;
 import org.ocs4j.progress.Progress;
-import org.ocs4j.quant.Clip;
-import org.ocs4j.graph.LayerPolicy;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

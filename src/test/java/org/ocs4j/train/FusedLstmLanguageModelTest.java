@@ -47,7 +47,7 @@ class FusedLstmLanguageModelTest {
         int[] stream = new int[16 * 200];
         for (int i = 0; i < stream.length; i++) stream[i] = (i * 3) % 10; // 0 3 6 9 2 5 8 1 4 7 0 …
         FusedLstmLanguageModel model = new FusedLstmLanguageModel(10, 8, 16, 7);
-        var settings = new FusedLstmLanguageModel.Settings(16, 20, 0.9, 1e-2, 1e-2, 5.0);
+        var settings = new LstmTrainingSettings(16, 20, 0.9, 1e-2, 1e-2, 5.0);
         int[] held = java.util.Arrays.copyOf(stream, 300);
         double before = model.perplexity(held, 7, 50)[0];
         for (int epoch = 0; epoch < 20; epoch++) {

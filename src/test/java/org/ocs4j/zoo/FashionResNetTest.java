@@ -1,5 +1,6 @@
 package org.ocs4j.zoo;
 
+import org.ocs4j.imports.ModelLoader;
 import org.ocs4j.pipeline.OcsConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,7 +10,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.ocs4j.Ocs;
 import org.ocs4j.OcsModel;
 import org.ocs4j.data.FashionMnist;
-import org.ocs4j.io.ModelFiles;
 import org.ocs4j.rewrite.IdentityCheck;
 import org.ocs4j.rewrite.Realization;
 import org.ocs4j.testing.SharedData;
@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * 10,000 test images, and OCS widening through its residual adds on real images; also the committed MLN widened on
  * real images.
  */
+@org.junit.jupiter.api.Tag("data")
 class FashionResNetTest {
 
     private static ComputationGraph net;
@@ -33,7 +34,7 @@ class FashionResNetTest {
     @BeforeAll
     static void load() {
         SharedData.fashionMnist();
-        net = (ComputationGraph) ModelFiles.load(Path.of("models/fashion-mnist-resnet.zip"));
+        net = (ComputationGraph) ModelLoader.load(Path.of("models/fashion-mnist-resnet.zip"));
         test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
     }
 
@@ -48,7 +49,7 @@ class FashionResNetTest {
     @Test
     void theCommittedMlnWidenedKeepsItsOutputsOnRealImages() {
         org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln = (org.deeplearning4j.nn.multilayer.MultiLayerNetwork)
-                ModelFiles.load(Path.of("models/fashion-mnist-mln.zip"));
+                ModelLoader.load(Path.of("models/fashion-mnist-mln.zip"));
         OcsModel<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> r = Ocs.of(mln).config(OcsConfig.builder().gridAware(false).expandRatio(0.05).build()).inputShape(1, 28, 28).widen();
         assertTrue(r.report().widening().layers().size() >= 3, r.report().widening().toString());
         IdentityCheck check = IdentityCheck.run(mln, r.model(), ((DataSet) test.getRange(0, 1000)).getFeatures());

@@ -7,9 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.exec.Executor;
-import org.ocs4j.progress.Progress;
-import org.ocs4j.quant.ModelQuantizer;
-import org.ocs4j.quant.QuantizeSettings;
+import org.ocs4j.Ocs;
+import org.ocs4j.pipeline.OcsConfig;
 import org.ocs4j.zoo.ZooModels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,10 +27,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Issue #7 targets: zoo ResNet50, batch 16, FP32 through the fast executor ≥ 11 images/s (DL4J's own output()
- * measured alongside), and the W8A8-simulated model ≤ 1.15× the FP32 time on the same path. One fork, same inputs.
- * images/s = 16 / (seconds per call). With {@code -p executor=DL4J} it is issue #3's measurement of the simulated
- * model's cost on DL4J's own path (W8A8 ≤ 1.15× FP32).
+ * Inference speed on the zoo ResNet50, batch 16: FP32 through the fast executor (target ≥ 11 images/s; DL4J's own
+ * output() measured alongside), and the W8A8-simulated model (target ≤ 1.15× the FP32 time on the same path). One
+ * fork, same inputs; images/s = 16 / (seconds per call). With {@code -p executor=DL4J} both run on DL4J's own path.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,8 +55,8 @@ public class FastInferenceBenchmarks {
         Nd4j.getRandom().setSeed(2);
         batch = Nd4j.randn(DataType.FLOAT, 16, 3, 224, 224);
         DataSet calibration = new DataSet(Nd4j.randn(DataType.FLOAT, 8, 3, 224, 224), Nd4j.zeros(DataType.FLOAT, 8, 1));
-        w8a8 = (ComputationGraph) ModelQuantizer.quantize(fp32, QuantizeSettings.of(8, 8),
-                new ListDataSetIterator<>(List.of(calibration), 1), Progress.NONE).model();
+        w8a8 = Ocs.of(fp32).config(OcsConfig.defaults())
+                .calibrateOn(new ListDataSetIterator<>(List.of(calibration), 1)).quantize().model();
     }
 
     @Benchmark
