@@ -64,7 +64,22 @@ def smooth(p, eps=0.0001):
     return None if (out <= 0).any() else out
 
 
+def smooth32(p, eps=1e-4):
+    """The reference's smoothing, in float32: zeros become eps, eps * zeros / nonzeros is taken from every non-zero."""
+    zeros = p == 0
+    nz = (~zeros).sum()
+    if nz == 0:
+        return None
+    eps1 = eps * zeros.sum() / nz
+    out = p.astype(np.float32)
+    out += np.float32(eps) * zeros.astype(np.float32) + np.float32(-eps1) * (~zeros).astype(np.float32)
+    return None if (out <= 0).any() else out
+
+
 def kl(x, bits, num_bins=1001):
+    """OCS-SPEC section 4: Q spread over the bins non-empty in the unfolded window, P and Q smoothed in float32, and
+    KL(P||Q) in float32 as scipy.stats.entropy computes it for float32 inputs."""
+    from scipy import stats
     th = np.abs(x).max()
     h, edges = np.histogram(x, bins=num_bins, range=(-th, th))
     zero = num_bins // 2
@@ -76,24 +91,20 @@ def kl(x, bits, num_bins=1001):
         p = sliced.copy()
         p[0] += h[:start].sum()
         p[-1] += h[stop:].sum()
-        nonzero = p != 0
+        nonzero = sliced != 0
         merged = sliced.size // nq
         qb = np.array([sliced[j * merged:(j + 1) * merged].sum() for j in range(nq)])
         qb[-1] += sliced[nq * merged:].sum()
-        q = np.zeros(sliced.size)
+        q = np.zeros(sliced.size, dtype=np.float32)
         for j in range(nq):
             s = j * merged
             e = -1 if j == nq - 1 else s + merged
             norm = nonzero[s:e].sum()
             if norm != 0:
                 q[s:e] = qb[j] / norm
-        q[p == 0] = 0
-        ps, qs = smooth(p), smooth(q)
-        if ps is None or qs is None:
-            d = float("inf")
-        else:
-            ps, qs = ps / ps.sum(), qs / qs.sum()
-            d = float(np.sum(ps * np.log(ps / qs)))
+        q[sliced == 0] = 0
+        ps, qs = smooth32(p), smooth32(q)
+        d = float("inf") if ps is None or qs is None else float(stats.entropy(ps, qs))
         if d < best:
             best, best_th = d, edges[stop]
     return best_th

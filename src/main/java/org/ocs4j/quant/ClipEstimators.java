@@ -3,7 +3,7 @@ package org.ocs4j.quant;
 import java.util.Arrays;
 
 /**
- * Clip-value estimators of OCS-SPEC §4 over {@link TensorStatistics}: MAX, MSE, ACIQ, KL and percentile, for a
+ * Clip-value estimators over {@link TensorStatistics}: MAX, MSE, ACIQ, KL and percentile, for a
  * symmetric signed {@code bits}-bit grid. Java loops run over histogram bins only (≤ a few thousand).
  *
  * <p>Every result carries {@code E(α)}, the estimated mean squared error of clipping plus quantization,
@@ -90,8 +90,8 @@ public final class ClipEstimators {
      * {@code N(α) = α²·(1 − 2^-M)/(3·4^M)}, {@code M = bits − 1}. This noise term is the one the reference constants
      * were minimized with: solving their optimality conditions for the noise coefficient gives exactly
      * {@code (1 − 2^-M)/(3·4^M)} for all 14 of them (e.g. 1/24 at 2 bits, 1/64 at 3, 7/1536 at 4), and the minimizer
-     * reproduces the whole 2–8-bit table to 1e-6 relative (ClipEstimatorsTest). OCS-SPEC §4's {@code α²/(3·4^M)} with
-     * {@code M = b} misses the table by 8–28 %, with {@code M = b − 1} by up to 20 % at 2 bits.
+     * reproduces the whole 2–8-bit table to 1e-6 relative (ClipEstimatorsTest). The simpler noise term
+     * {@code α²/(3·4^M)} misses the table by 8–28 % with {@code M = b}, and by up to 20 % at 2 bits with {@code M = b − 1}.
      */
     public static double aciqMultiplier(int bits, boolean laplace) {
         FixedPointGrid.signed(bits);
@@ -139,101 +139,9 @@ public final class ClipEstimators {
         return x >= 0 ? r : 2 - r;
     }
 
-    /**
-     * KL (entropy) calibration, TensorRT-style as ported from MXNet: for every window of {@code 2i+1} central bins
-     * of the KL histogram ({@code i = floor(Q/2) .. bins/2}, {@code Q = 2^bits - 1}), P = the window with outside
-     * mass folded into its end bins, Q = the window merged into Q groups spread over their non-empty bins; both
-     * smoothed; the threshold of the smallest KL(P‖Q) is the upper edge of bin {@code bins/2 + i}.
-     */
+    /** KL (entropy) calibration: see {@link EntropyClip#estimate}. */
     public static ClipResult kl(TensorStatistics s, int bits) {
-        requireNonZero(s);
-        FixedPointGrid.signed(bits);
-        Histogram h = s.klHistogram();
-        double[] hist = h.counts();
-        int bins = hist.length;
-        int levels = (int) ((1L << bits) - 1);
-        int zero = bins / 2;
-        if (levels / 2 > zero) {
-            throw new IllegalArgumentException(bits + "-bit KL calibration needs more than " + bins
-                    + " histogram bins (at least " + (2 * (levels / 2) + 1) + ")");
-        }
-        double[] prefix = new double[bins + 1];
-        for (int i = 0; i < bins; i++) {
-            prefix[i + 1] = prefix[i] + hist[i];
-        }
-        double bestDivergence = Double.POSITIVE_INFINITY;
-        double bestThreshold = h.hi();
-        for (int i = levels / 2; i <= zero; i++) {
-            int start = zero - i;
-            int stop = zero + i + 1;
-            int width = stop - start;
-            double[] p = Arrays.copyOfRange(hist, start, stop);
-            p[0] += prefix[start];
-            p[width - 1] += prefix[bins] - prefix[stop];
-            int merged = width / levels;
-            double[] q = new double[width];
-            for (int j = 0; j < levels; j++) {
-                int from = j * merged;
-                int to = j == levels - 1 ? width : from + merged;
-                double mass = prefix[start + to] - prefix[start + from];
-                // MXNet spreads the last group over [from, width - 1): its last bin gets nothing.
-                int spreadTo = j == levels - 1 ? width - 1 : to;
-                int nonEmpty = 0;
-                for (int n = from; n < spreadTo; n++) {
-                    if (p[n] != 0) nonEmpty++;
-                }
-                if (nonEmpty > 0) {
-                    for (int n = from; n < spreadTo; n++) {
-                        q[n] = p[n] != 0 ? mass / nonEmpty : 0.0;
-                    }
-                }
-            }
-            double divergence = klDivergence(p, q);
-            if (divergence < bestDivergence) {
-                bestDivergence = divergence;
-                bestThreshold = h.edge(stop);
-            }
-        }
-        return new ClipResult(ClipMethod.KL, bestThreshold, error(s.mseHistogram(), bestThreshold, bits));
-    }
-
-    /** KL(P‖Q) of two smoothed, normalized count vectors; ∞ when either cannot be smoothed. */
-    static double klDivergence(double[] p, double[] q) {
-        double[] ps = smooth(p);
-        double[] qs = smooth(q);
-        if (ps == null || qs == null) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double sp = Arrays.stream(ps).sum();
-        double sq = Arrays.stream(qs).sum();
-        double d = 0;
-        for (int n = 0; n < ps.length; n++) {
-            double pn = ps[n] / sp;
-            d += pn * Math.log(pn / (qs[n] / sq));
-        }
-        return d;
-    }
-
-    /** MXNet's smoothing: zeros become 1e-4, the same total taken evenly from the non-zeros; null if impossible. */
-    static double[] smooth(double[] counts) {
-        final double eps = 1e-4;
-        int zeros = 0;
-        for (double c : counts) {
-            if (c == 0) zeros++;
-        }
-        int nonZeros = counts.length - zeros;
-        if (nonZeros == 0) {
-            return null;
-        }
-        double eps1 = eps * zeros / nonZeros;
-        double[] out = new double[counts.length];
-        for (int n = 0; n < counts.length; n++) {
-            out[n] = counts[n] == 0 ? eps : counts[n] - eps1;
-            if (out[n] <= 0) {
-                return null;
-            }
-        }
-        return out;
+        return EntropyClip.estimate(s, bits);
     }
 
     /** α = the {@code p}-th percentile of |x| (linear within a bin of the 8192-bin |x| histogram). */
@@ -284,7 +192,7 @@ public final class ClipEstimators {
         return e;
     }
 
-    private static double requireNonZero(TensorStatistics s) {
+    static double requireNonZero(TensorStatistics s) {
         double m = s.maxAbs();
         if (m == 0.0) {
             throw new IllegalArgumentException("every value is 0: there is no range to clip (skip this tensor)");

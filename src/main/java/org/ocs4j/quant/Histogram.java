@@ -28,17 +28,31 @@ public final class Histogram {
     }
 
     /**
-     * Counts every value of {@code values} with ND4J ops: each value is mapped to its fractional bin position
-     * {@code (x - lo) · bins / (hi - lo)} (numpy.histogram's formula), clamped to {@code [0, bins]}, and counted by
-     * ND4J's {@code Histogram} op, whose range is pinned to {@code [0, bins]} by two sentinel values that are then
-     * taken out again. (ND4J's {@code histogram_fixed_width} op does the same in one call but was ~40× slower.)
+     * Counts every value of {@code values} exactly as {@code numpy.histogram(values, bins, range=(lo, hi))} bins it,
+     * in the values' own precision (float32 for float32 values), with ND4J ops: the fractional bin position
+     * {@code (x − lo) · (bins / (hi − lo))}, floored, then moved one bin down where {@code x} lies below that bin's
+     * lower edge and one up where it reaches the next edge, the edges being numpy's {@code linspace} values
+     * {@code k · ((hi − lo) / bins) + lo} — so values within rounding of an edge land where numpy puts them. The bin
+     * indices are counted by ND4J's {@code Histogram} op over {@code [0, bins]}, pinned by two sentinel values that
+     * are taken out again. Values outside {@code [lo, hi]} are counted in the end bins.
      */
     public void add(INDArray values) {
         int bins = counts.length;
-        INDArray position = values.reshape(values.length()).sub(lo).muli(bins / (hi - lo));
-        Transforms.max(position, 0.0, false);
-        Transforms.min(position, bins, false);
-        INDArray pinned = Nd4j.concat(0, position, Nd4j.createFromArray(0.0, (double) bins).castTo(position.dataType()));
+        INDArray x = values.reshape(values.length());
+        boolean single = x.dataType() == DataType.FLOAT;
+        double low = single ? (float) lo : lo;
+        double range = single ? (float) ((float) hi - (float) low) : hi - low;
+        double norm = single ? (float) bins / (float) range : bins / range;
+        double step = single ? (float) range / (float) bins : range / bins;
+        INDArray k = Transforms.floor(x.sub(low).muli(norm), false);
+        Transforms.max(k, 0.0, false);
+        Transforms.min(k, bins - 1, false);
+        k.subi(x.lt(k.mul(step).addi(low)).castTo(k.dataType()));
+        INDArray next = k.add(1.0).muli(step).addi(low);
+        INDArray reachesNext = x.lt(next).castTo(k.dataType()).rsubi(1.0);
+        k.addi(reachesNext.muli(k.neq(bins - 1).castTo(k.dataType())));
+        Transforms.max(k, 0.0, false);
+        INDArray pinned = Nd4j.concat(0, k.addi(0.5), Nd4j.createFromArray(0.0, (double) bins).castTo(k.dataType()));
         INDArray out = Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.transforms.Histogram(pinned, bins))[0];
         double[] batch = out.castTo(DataType.DOUBLE).toDoubleVector();
         batch[0] -= 1;
