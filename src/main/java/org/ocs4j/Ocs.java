@@ -13,6 +13,7 @@ import org.ocs4j.eval.Provenance;
 import org.ocs4j.exec.Executor;
 import org.ocs4j.graph.InputShape;
 import org.ocs4j.imports.ModelLoader;
+import org.ocs4j.pipeline.CalibrationData;
 import org.ocs4j.pipeline.OcsConfig;
 import org.ocs4j.pipeline.Pipeline;
 import org.ocs4j.pipeline.Work;
@@ -120,7 +121,7 @@ public final class Ocs {
     public static final class Job<M extends Model> {
         private final M model;
         private OcsConfig config = OcsConfig.defaults();
-        private DataSetIterator calibration;
+        private CalibrationData calibration;
         private Path calibrationCache;
         private Progress progress = Progress.NONE;
         private InputShape[] inputShapes = new InputShape[0];
@@ -148,7 +149,16 @@ public final class Ocs {
          *                from the data the result is evaluated on
          */
         public Job<M> calibrateOn(DataSetIterator batches) {
-            this.calibration = batches;
+            return calibrateOn(batches, null);
+        }
+
+        /**
+         * @param batches     calibration batches, as {@link #calibrateOn(DataSetIterator)}
+         * @param description what they are (data, how drawn, seed, batch size): recorded in reports and calibration
+         *                    caches, which are refused by a run that describes its data otherwise
+         */
+        public Job<M> calibrateOn(DataSetIterator batches, String description) {
+            this.calibration = batches == null ? null : new CalibrationData(batches, description);
             return this;
         }
 

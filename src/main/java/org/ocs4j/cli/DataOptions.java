@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.data.CachedBatches;
+import org.ocs4j.pipeline.CalibrationData;
 import org.ocs4j.data.FashionMnist;
 import org.ocs4j.data.ImageFolders;
 import org.ocs4j.data.ImagePreprocessing;
@@ -55,6 +57,11 @@ final class DataOptions {
             + " data is sorted by class, so prefer this to --limit for a representative subset")
     Integer sample;
 
+    @Option(names = "--calibration-data", description = "calibration images, drawn at random (--seed): a folder in the"
+            + " layout --data accepts (default: the training split for fashion-mnist; otherwise a random sample of"
+            + " --data itself, which the report then says)")
+    Path calibrationData;
+
     /** Seed of {@code --sample}, fixed so the subset is the same in every run and recorded in descriptions. */
     static final long SAMPLE_SEED = 42;
 
@@ -97,21 +104,25 @@ final class DataOptions {
     }
 
     /**
-     * Calibration batches: {@code batches × batch} examples drawn at random ({@code seed}) — from the training split
-     * for fashion-mnist, from the evaluation images otherwise (the first N of a folder would often be one class).
+     * Calibration batches: {@code batches × batch} examples drawn at random ({@code seed}) — from
+     * {@code --calibration-data} when given, else from the training split for fashion-mnist, else from the evaluation
+     * images (their description then begins with {@link #FROM_EVALUATION_DATA}). Random, because the first N images
+     * of a class-sorted folder would be one or two classes; decoded once, since every calibration pass reads them.
      */
     Opened openCalibration(Model net, Path modelFile, int batch, int batches, long seed) {
         int n = batch * batches;
-        if (data.equals("fashion-mnist")) {
+        if (calibrationData == null && data.equals("fashion-mnist")) {
             DataSet train = FashionMnist.train(FashionMnist.DEBIAN_DIR);
             int picked = Math.min(n, train.numExamples());
             return new Opened(org.ocs4j.data.Sampling.randomBatches(train, batches, batch, seed), picked, 10,
-                    "Fashion-MNIST train (random " + picked + ", seed " + seed + "), x/255");
+                    "Fashion-MNIST train (random " + picked + ", seed " + seed + "), x/255, batches of " + batch);
         }
-        LabelledImages images = ImageFolders.open(Path.of(data), groundTruth, synsets).sample(n, seed);
+        LabelledImages images = (calibrationData != null ? ImageFolders.open(calibrationData, null, null)
+                : ImageFolders.open(Path.of(data), groundTruth, synsets)).sample(n, seed);
         ImagePreprocessing pre = preprocessing(net, modelFile);
-        return new Opened(images.iterator(pre, batch), images.size(), images.numClasses(),
-                images.description() + "; " + pre.describe());
+        return new Opened(new CachedBatches(() -> images.iterator(pre, batch), Long.MAX_VALUE).get(), images.size(),
+                images.numClasses(), (calibrationData == null ? CalibrationData.FROM_EVALUATION_DATA : "") + images.description()
+                + "; " + pre.describe() + ", batches of " + batch);
     }
 
     private ImagePreprocessing preprocessing(Model net, Path modelFile) {

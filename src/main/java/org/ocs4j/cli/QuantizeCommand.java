@@ -64,7 +64,7 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--calibration", description = "float .npy of calibration inputs, batch first (or use --data)")
     Path calibration;
 
-    /** Calibration images instead of a .npy: the first --calibration-batches batches of --data. */
+    /** Calibration images instead of a .npy: --calibration-batches random batches of --data (or --calibration-data). */
     @Mixin
     DataOptions data;
 
@@ -77,6 +77,10 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "32", description = "calibration batch size (default 32)")
     int batchSize;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the random calibration draw from --data"
+            + " (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--activation-expand-ratio", defaultValue = "0", description = "activation OCS: fraction of each"
             + " quantized layer's input channels to split by calibrated max|a|, in [0, 1] (needs calibration data)")
@@ -99,7 +103,7 @@ final class QuantizeCommand implements Callable<Integer> {
         OcsConfig config = OcsConfig.builder().weightBits(weightBits).activationBits(activationBits)
                 .weightClip(method).activationClip(method).perChannel(perChannel).expandRatio(expandRatio)
                 .gridAware(gridAware).referenceCompatible(referenceCompatible).policy(LayerPolicy.named(policy))
-                .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).build();
+                .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).seed(seed).build();
         Model original = ModelLoader.load(model);
         Calibration cal = calibration(original);
         if (cal.iterator() == null) {
@@ -112,10 +116,10 @@ final class QuantizeCommand implements Callable<Integer> {
                         + " inputs, --data images or an existing --calibration-cache (or use --activation-bits 0)");
             }
         }
-        OcsModel<Model> q = Ocs.ofModel(original).config(config).calibrateOn(cal.iterator())
+        OcsModel<Model> q = Ocs.ofModel(original).config(config).calibrateOn(cal.iterator(), cal.description())
                 .calibrationCache(calibrationCache).progress(ConsoleProgress.forConsole())
                 .describedAs("ocs4j quantize " + model, ModelFiles.sha256(model)).quantize();
-        String text = QuantizeReportJson.toJson(q, cal.description()) + "\n";
+        String text = QuantizeReportJson.toJson(q, cal.report()) + "\n";
         ModelFiles.save(q.model(), out, ModelFiles.inputShape(model).orElse(null));
         ModelFiles.writeString(report, text);
         var worst = q.report().worstFirst().get(0);
@@ -125,7 +129,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
 
     /** Calibration batches and what they are, from --data or --calibration (none when neither is given). */
-    private record Calibration(DataSetIterator iterator, Map<String, Object> description) {
+    private record Calibration(DataSetIterator iterator, String description, Map<String, Object> report) {
     }
 
     private Calibration calibration(Model original) throws java.io.IOException {
@@ -137,10 +141,11 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         Map<String, Object> cal = new LinkedHashMap<>();
         DataSetIterator it = null;
+        String description = null;
         if (data.given()) {
-            DataOptions.Opened opened = data.open(original, model, batchSize);
+            DataOptions.Opened opened = data.openCalibration(original, model, batchSize, calibrationBatches, seed);
             it = opened.iterator();
-            cal.put("data", opened.description());
+            description = opened.description();
         } else if (calibration != null) {
             INDArray inputs = NpyFiles.readFloating(calibration).castTo(original.params().dataType());
             if (inputs.size(0) == 0) {
@@ -148,12 +153,12 @@ final class QuantizeCommand implements Callable<Integer> {
             }
             DataSet all = new DataSet(inputs, Nd4j.zeros(inputs.dataType(), inputs.size(0), 1));
             it = new ListDataSetIterator<>(all.batchBy(batchSize), 1);
-            cal.put("file", calibration.toString());
-            cal.put("sha256", ModelFiles.sha256(calibration));
+            description = "file " + calibration + " (sha256 " + ModelFiles.sha256(calibration) + "), its examples in"
+                    + " file order, batches of " + batchSize;
         }
-        if (it != null) cal.put("batchSize", batchSize);
+        if (description != null) cal.put("data", description);
         cal.put("batches", calibrationBatches);
         if (calibrationCache != null) cal.put("cache", calibrationCache.toString());
-        return new Calibration(it, cal);
+        return new Calibration(it, description, cal);
     }
 }

@@ -6,6 +6,7 @@ import org.ocs4j.io.ModelFiles;
 import org.ocs4j.quant.Clip;
 import org.ocs4j.graph.LayerPolicy;
 import org.ocs4j.data.BpttIterator;
+import org.ocs4j.data.CachedBatches;
 import org.ocs4j.data.WordCorpus;
 import org.ocs4j.exec.Executor;
 import org.ocs4j.sweep.ClassificationScorer;
@@ -38,6 +39,9 @@ import java.util.concurrent.Callable;
                 + " DIR as report.md, results.csv, results.json and PNG plots with provenance. Every finished cell is"
                 + " stored at once: rerunning the same command after an interruption computes only the missing cells.")
 final class SweepCommand implements Callable<Integer> {
+
+    /** Decoded evaluation images are kept in memory for all cells up to this size (2 GiB). */
+    static final long DECODED_BUDGET_BYTES = 2L << 30;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -132,7 +136,7 @@ final class SweepCommand implements Callable<Integer> {
         SweepRunner runner = Ocs.sweep(net).config(config).progress(ConsoleProgress.forConsole())
                 .describedAs(command, ModelFiles.sha256(model))
                 .title(title != null ? title : model.getFileName().toString());
-        boolean calibrate = activationBits.stream().anyMatch(a -> a != 0);
+        boolean calibrate = activationBits.stream().anyMatch(a -> a != 0) || columns.contains(Column.OCS_BEST);
         if (corpus != null) {
             languageModel(net, runner, calibrate);
         } else {
@@ -173,10 +177,10 @@ final class SweepCommand implements Callable<Integer> {
     private void classifier(Model net, SweepRunner runner, boolean calibrate) {
         DataOptions.Opened eval = data.open(net, model, batch);
         int skip = skipOutputs != null ? skipOutputs : EvalCommand.skipFor(net, eval.classes());
-        runner.scorer(new ClassificationScorer(() -> {
+        runner.scorer(new ClassificationScorer(new CachedBatches(() -> {
             eval.iterator().reset();
             return eval.iterator();
-        }, skip, eval.examples(), eval.description(), Executor.parse(executor)));
+        }, DECODED_BUDGET_BYTES), skip, eval.examples(), eval.description(), Executor.parse(executor)));
         if (calibrate) {
             DataOptions.Opened c = data.openCalibration(net, model, batch, calibrationBatches, seed);
             runner.calibrateOn(c.iterator(), c.description());

@@ -53,6 +53,10 @@ final class Calibrate implements Stage {
                                                             Map<String, String> inputOf) {
         if (work.calibrationCache != null && Files.exists(work.calibrationCache)) {
             CalibrationCache cache = CalibrationCache.load(work.calibrationCache, work.fp32);
+            if (work.calibrationData != null) {
+                cache.requireMadeFrom(work.calibrationCache, work.calibrationData.description(),
+                        work.config.calibrationBatches());
+            }
             Map<String, TensorStatistics> cached = cache.statistics();
             for (Map.Entry<String, String> e : inputOf.entrySet()) {
                 if (!cached.containsKey(e.getValue())) {
@@ -61,18 +65,19 @@ final class Calibrate implements Stage {
                             + " (made with another layer policy?)");
                 }
             }
-            work.calibrationUsed = "statistics of " + cache.batches() + " batches read from " + work.calibrationCache;
+            work.calibrationUsed = cache.data() + "; " + cache.used() + " (statistics read from "
+                    + work.calibrationCache + ")";
             return cached;
         }
-        Map<String, TensorStatistics> stats = work.calibrator("activation quantization")
-                .statistics(work.fp32, inputOf.values());
-        work.calibrationUsed = work.config.calibrationBatches() + " batches per pass";
+        Calibrator calibrator = work.calibrator("activation quantization");
+        Map<String, TensorStatistics> stats = calibrator.statistics(work.fp32, inputOf.values());
+        work.calibrationUsed = work.calibrationData.description() + "; " + calibrator.used();
         if (work.calibrationCache != null) {
             Map<String, TensorStatistics.Snapshot> snapshots = new LinkedHashMap<>();
             stats.forEach((k, v) -> snapshots.put(k, v.snapshot()));
             try {
-                new CalibrationCache(CalibrationCache.fingerprint(work.fp32), work.config.calibrationBatches(),
-                        snapshots).save(work.calibrationCache);
+                new CalibrationCache(CalibrationCache.fingerprint(work.fp32), work.calibrationData.description(),
+                        work.config.calibrationBatches(), calibrator.used(), snapshots).save(work.calibrationCache);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write calibration file " + work.calibrationCache, e);
             }

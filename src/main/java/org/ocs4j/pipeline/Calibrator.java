@@ -25,6 +25,8 @@ public final class Calibrator {
     private final DataSetIterator data;
     private final int batches;
     private final Progress progress;
+    private int batchesSeen;
+    private long examplesSeen;
 
     /**
      * @param data     calibration batches (features only are used); must support {@code reset()} for two passes
@@ -94,19 +96,28 @@ public final class Calibrator {
         return maxima;
     }
 
+    /** @return what the last pass read: {@code "N batches (E examples) per pass"} */
+    public String used() {
+        return batchesSeen + " batches (" + examplesSeen + " examples) per pass";
+    }
+
     private void pass(Model model, String task, BiConsumer<String, INDArray> observer) {
         if (data.resetSupported()) {
             data.reset();
         }
         progress.start(task, batches);
         int seen = 0;
+        long examples = 0;
         while (data.hasNext() && seen < batches) {
             DataSet batch = data.next();
+            examples += batch.getFeatures().size(0);
             FastInference.observe(model, batch.getFeatures(), observer);
             seen++;
             progress.step();
         }
         progress.finish();
+        batchesSeen = seen;
+        examplesSeen = examples;
         if (seen == 0) {
             throw new IllegalArgumentException("the calibration data is empty: no batch to calibrate on");
         }

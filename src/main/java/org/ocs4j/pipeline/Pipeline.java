@@ -1,5 +1,8 @@
 package org.ocs4j.pipeline;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /**
@@ -10,6 +13,8 @@ import java.util.List;
  * @param stages the stages, in order
  */
 public record Pipeline(List<Stage> stages) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     public Pipeline {
         stages = List.copyOf(stages);
@@ -26,10 +31,12 @@ public record Pipeline(List<Stage> stages) {
         return new Pipeline(List.of(new PlanSplits(true), new Widen()));
     }
 
-    /** Runs every stage in order on {@code work} and returns it. */
+    /** Runs every stage in order on {@code work} and returns it (each stage's time logged at debug level). */
     public Work run(Work work) {
         for (Stage s : stages) {
+            long t0 = System.nanoTime();
             s.run(work);
+            LOG.debug("{}: {} ms", s.name(), (System.nanoTime() - t0) / 1_000_000);
         }
         return work;
     }

@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.quant.QuantizedLayer;
 import org.ocs4j.rewrite.WidenPlan;
@@ -25,7 +24,7 @@ public final class Work {
     final OcsConfig config;
     final Model original;
     final Progress progress;
-    final DataSetIterator calibrationData;
+    final CalibrationData calibrationData;
     final Path calibrationCache;
     final InputType[] inputTypes;
 
@@ -50,12 +49,12 @@ public final class Work {
     /**
      * @param config           what to do (validated)
      * @param original         the caller's model, an initialized MultiLayerNetwork or ComputationGraph
-     * @param calibrationData  calibration batches, or null
+     * @param calibrationData  calibration batches and what they are, or null
      * @param calibrationCache a calibration statistics file to reuse or write, or null
      * @param progress         told of every long step
      * @param inputTypes       the network's input types, or none (then multiply-add counts are not reported)
      */
-    public Work(OcsConfig config, Model original, DataSetIterator calibrationData, Path calibrationCache,
+    public Work(OcsConfig config, Model original, CalibrationData calibrationData, Path calibrationCache,
                 Progress progress, InputType... inputTypes) {
         if (!(original instanceof MultiLayerNetwork) && !(original instanceof ComputationGraph)) {
             throw new IllegalArgumentException("ocs4j works on a MultiLayerNetwork or ComputationGraph, not "
@@ -101,7 +100,7 @@ public final class Work {
                     + (purpose.startsWith("activation quant") ? ", a calibration cache, or keep activations in FP32"
                     + " (activation bits 0)" : ""));
         }
-        return new Calibrator(calibrationData, config.calibrationBatches(), progress);
+        return new Calibrator(calibrationData.batches(), config.calibrationBatches(), progress);
     }
 
     static Model copy(Model model) {

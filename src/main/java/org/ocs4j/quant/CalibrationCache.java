@@ -25,10 +25,13 @@ import java.util.Map;
  * clip method can be computed from one cache.
  *
  * @param fingerprint the calibrated model's fingerprint
- * @param batches     calibration batches per pass
+ * @param data        what the calibration data was (which data, how drawn, seed, preprocessing, batch size)
+ * @param batches     calibration batches per pass the run asked for
+ * @param used        what the calibration read ({@code "4 batches (128 examples) per pass"})
  * @param inputs      node name → statistics of that node's output (a quantized layer's input)
  */
-public record CalibrationCache(String fingerprint, int batches, Map<String, TensorStatistics.Snapshot> inputs) {
+public record CalibrationCache(String fingerprint, String data, int batches, String used,
+                               Map<String, TensorStatistics.Snapshot> inputs) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -76,6 +79,25 @@ public record CalibrationCache(String fingerprint, int batches, Map<String, Tens
     }
 
     /**
+     * Refuses this cache when a run asks for other calibration data or another number of batches than made it.
+     *
+     * @param data    the run's calibration data, as its description says
+     * @param batches the run's batches per pass
+     * @throws IllegalArgumentException naming the file and the difference
+     */
+    public void requireMadeFrom(Path file, String data, int batches) {
+        if (!this.data.equals(data)) {
+            throw new IllegalArgumentException("calibration file " + file + " was made from other calibration data ("
+                    + this.data + ") than this run asks for (" + data + "): delete it, choose another file, or give"
+                    + " the data it was made from");
+        }
+        if (this.batches != batches) {
+            throw new IllegalArgumentException("calibration file " + file + " was made from " + this.batches
+                    + " batches per pass, this run asks for " + batches + ": delete it or choose another file");
+        }
+    }
+
+    /**
      * Reads a cache and checks it belongs to {@code model}.
      *
      * @throws IllegalArgumentException naming the file when it is unreadable or made for another model
@@ -87,6 +109,10 @@ public record CalibrationCache(String fingerprint, int batches, Map<String, Tens
         } catch (IOException e) {
             throw new IllegalArgumentException("calibration file " + file + " is not a readable ocs4j calibration cache: "
                     + e.getMessage(), e);
+        }
+        if (cache.data() == null || cache.used() == null) {
+            throw new IllegalArgumentException("calibration file " + file + " does not record which data made it"
+                    + " (an older ocs4j wrote it): delete it to calibrate again");
         }
         String expected = fingerprint(model);
         if (!expected.equals(cache.fingerprint())) {

@@ -16,8 +16,9 @@ import java.util.Locale;
  *   <li>{@code per-channel} or {@code per-channel+mse} — one scale per output channel;</li>
  *   <li>{@code ocs:0.02}, {@code ocs:0.02+mse}, {@code ocs:0.02:plain} — weight OCS at expand ratio 0.02,
  *       grid-aware (default) or plain halving, optionally followed by a clip method;</li>
- *   <li>{@code ocs+best} — OCS + best clip: in each row, the expand ratio of the best grid-aware OCS column and the
- *       clip method of the best clipping column (chosen by the measured score of that row).</li>
+ *   <li>{@code ocs+best} — OCS + best clip: in each row, the expand ratio of the grid-aware OCS column and the clip
+ *       method of the clipping column with the lowest output error against FP32 on the calibration data (never
+ *       chosen on the scored data).</li>
  * </ul>
  *
  * @param clip        the weight clip ({@code null} for {@code ocs+best}, resolved per row)

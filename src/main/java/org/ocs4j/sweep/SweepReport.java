@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.deeplearning4j.nn.api.Model;
 import org.ocs4j.io.ModelFiles;
 
+import org.ocs4j.pipeline.CalibrationData;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -94,6 +95,11 @@ public final class SweepReport {
     static String markdown(SweepResult r, String title, List<SweepPlots.Plot> plots) {
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(title).append("\n\n");
+        if (r.calibration().contains(CalibrationData.FROM_EVALUATION_DATA)) {
+            sb.append("**Calibrated on the evaluation data**: the activation clip values come from a random sample of")
+                    .append(" the images this table scores (the paper calibrates on training images; give")
+                    .append(" `--calibration-data` for a separate set).\n\n");
+        }
         sb.append(r.metric()).append(" on ").append(r.data()).append(r.higherIsBetter() ? "" : " (lower is better)")
                 .append(". Weights per tensor")
                 .append(" (signed grid, round half to even) unless a column says per-channel; activations at the")
@@ -103,8 +109,9 @@ public final class SweepReport {
         sb.append(table(r)).append('\n');
         List<Cell> best = r.cells().stream().filter(c -> c.column().equals(Column.OCS_BEST.id())).toList();
         if (!best.isEmpty()) {
-            sb.append("OCS + best clip takes, in each row, the expand ratio of the best grid-aware OCS column and the")
-                    .append(" clip method of the best clipping column (chosen on the scores above): ");
+            sb.append("OCS + best clip takes, in each row, the expand ratio of the grid-aware OCS column and the clip")
+                    .append(" method of the clipping column with the lowest output error against FP32 on the calibration")
+                    .append(" data (not on the scores above): ");
             List<String> parts = new ArrayList<>();
             for (Cell c : best) parts.add(c.row() + " `" + c.resolvedAs() + "`");
             sb.append(String.join(", ", parts)).append(".\n\n");

@@ -2,9 +2,11 @@ package org.ocs4j.sweep;
 
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.eval.OutputError;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.exec.Executor;
+import org.ocs4j.pipeline.CalibrationData;
 import org.ocs4j.pipeline.OcsConfig;
 import org.ocs4j.pipeline.Pipeline;
 import org.ocs4j.pipeline.Work;
@@ -16,7 +18,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -30,6 +34,9 @@ import java.util.Locale;
 public final class SweepRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
+
+    /** The metric {@code ocs+best} chooses by: {@code Σ(y − y_fp32)² / Σ y_fp32²} on the calibration batches. */
+    public static final String CALIBRATION_ERROR = "calibrationOutputError";
 
     private final Model model;
     private SweepConfig config = SweepConfig.paper();
@@ -138,6 +145,10 @@ public final class SweepRunner {
      */
     public SweepResult run(Path dir) {
         requireScorer();
+        if (calibration == null && config.columns().contains(Column.OCS_BEST)) {
+            throw new IllegalArgumentException("ocs+best chooses its expand ratio and clip method by the output error"
+                    + " on calibration data: calibrateOn(batches, description), or drop the column");
+        }
         if (calibration == null && config.activationBits().stream().anyMatch(a -> a != 0)) {
             throw new IllegalArgumentException("activation bits " + config.activationBits() + " need calibration"
                     + " data: calibrateOn(batches, description)");
@@ -214,13 +225,22 @@ public final class SweepRunner {
         }
     }
 
-    /** OCS + best clip of a row: the best grid-aware OCS ratio and the best clipping method, by measured score. */
+    /**
+     * OCS + best clip of a row: the grid-aware OCS ratio and the clipping method whose cells have the lowest output
+     * error against FP32 on the calibration batches — never the scored data, which the table reports.
+     */
     private Column resolveBest(List<Cell> rowCells) {
-        Comparator<Cell> byValue = Comparator.comparingDouble(Cell::value);
-        if (!scorer.higherIsBetter()) byValue = byValue.reversed();
-        Cell bestClip = rowCells.stream().filter(c -> Column.parse(c.column()).clipCandidate()).max(byValue)
+        Comparator<Cell> byError = Comparator.comparingDouble(c -> {
+            Double e = c.metrics().get(CALIBRATION_ERROR);
+            if (e == null) {
+                throw new IllegalStateException("cell " + c.key() + " has no output error on calibration data (stored"
+                        + " by an older ocs4j): run this sweep in a new directory");
+            }
+            return e;
+        });
+        Cell bestClip = rowCells.stream().filter(c -> Column.parse(c.column()).clipCandidate()).min(byError)
                 .orElseThrow();
-        Cell bestOcs = rowCells.stream().filter(c -> Column.parse(c.column()).ocsCandidate()).max(byValue)
+        Cell bestOcs = rowCells.stream().filter(c -> Column.parse(c.column()).ocsCandidate()).min(byError)
                 .orElseThrow();
         return Column.ocs(Column.parse(bestOcs.column()).expandRatio(), Column.parse(bestClip.column()).clip(), true);
     }
@@ -236,12 +256,18 @@ public final class SweepRunner {
                 throw new UncheckedIOException("could not create " + cache.getParent(), e);
             }
         }
-        Work w = Pipeline.quantization().run(new Work(cell, model, calibration, cache, progress));
+        Work w = Pipeline.quantization().run(new Work(cell, model,
+                calibration == null ? null : new CalibrationData(calibration, calibrationDescription), cache, progress));
         Scorer.Score s = scorer.score(w.model(), progress);
+        Map<String, Double> metrics = new LinkedHashMap<>(s.metrics());
+        if (calibration != null) {
+            metrics.put(CALIBRATION_ERROR, OutputError.relative(model, w.model(), calibration,
+                    config.base().calibrationBatches()));
+        }
         List<Cell.Layer> layers = w.layers().stream().map(Cell.Layer::of).toList();
         int split = w.widening() == null ? 0 : w.widening().layers().size();
         long extra = w.widening() == null ? 0 : w.widening().extraWeights();
-        return new Cell(row.label(), filedAs, column.id(), s.value(), s.metrics(), s.examples(), seconds(t0), split,
+        return new Cell(row.label(), filedAs, column.id(), s.value(), metrics, s.examples(), seconds(t0), split,
                 extra, layers);
     }
 

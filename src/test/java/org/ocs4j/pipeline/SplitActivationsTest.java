@@ -22,7 +22,7 @@ class SplitActivationsTest {
     private static ModelWidener.Widened split(Model model, org.nd4j.linalg.dataset.api.iterator.DataSetIterator data,
                                               int batches) {
         OcsConfig c = OcsConfig.builder().activationExpandRatio(0.25).calibrationBatches(batches).build();
-        Work w = new Pipeline(java.util.List.of(new SplitActivations())).run(new Work(c, model, data, null,
+        Work w = new Pipeline(java.util.List.of(new SplitActivations())).run(new Work(c, model, new CalibrationData(data, "test batches"), null,
                 Progress.NONE));
         return new ModelWidener.Widened(w.model(), w.activationSplitting());
     }

@@ -130,6 +130,47 @@ class SweepRunnerTest {
     }
 
     @Test
+    void ocsPlusBestClipIsChosenOnCalibrationDataNeverOnTheScores() {
+        SweepConfig config = new SweepConfig(List.of(4), List.of(8), Column.parseList("none,mse,kl,ocs:0.02,ocs:0.2,"
+                + "ocs+best"), OcsConfig.builder().calibrationBatches(2).seed(7).build());
+        java.util.Random random = new java.util.Random(5);
+        Scorer arbitrary = new Scorer() { // scores that say nothing about the cells: the choice must ignore them
+            public String metric() {
+                return "arbitrary";
+            }
+
+            public boolean higherIsBetter() {
+                return true;
+            }
+
+            public String describe() {
+                return "seeded random scores";
+            }
+
+            public Score score(org.deeplearning4j.nn.api.Model m, org.ocs4j.progress.Progress p) {
+                return new Score(random.nextDouble(), java.util.Map.of(), 64);
+            }
+        };
+        SweepResult r = new SweepRunner(net).config(config).scorer(arbitrary).describedAs("test", "test-model")
+                .calibrateOn(new ListDataSetIterator<>(data.batchBy(16), 16), "the evaluation images").run(dir);
+        Row row = config.rows().get(0);
+        java.util.Comparator<Cell> byError = java.util.Comparator.comparingDouble(
+                c -> c.metrics().get(SweepRunner.CALIBRATION_ERROR));
+        Cell clip = r.cells().stream().filter(c -> Column.parse(c.column()).clipCandidate()).min(byError).orElseThrow();
+        Cell ocs = r.cells().stream().filter(c -> Column.parse(c.column()).ocsCandidate()).min(byError).orElseThrow();
+        Cell best = r.cell(row, Column.OCS_BEST).orElseThrow();
+        r.cells().forEach(c -> System.out.printf("%s: score %.3f, calibration output error %.4g%n", c.column(),
+                c.value(), c.metrics().get(SweepRunner.CALIBRATION_ERROR)));
+        assertEquals(Column.ocs(Column.parse(ocs.column()).expandRatio(), Column.parse(clip.column()).clip(), true)
+                .id(), best.resolvedAs());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SweepRunner(net)
+                .config(config.withColumns(Column.parseList("mse,ocs:0.02,ocs+best"))).scorer(arbitrary)
+                .run(dir.resolve("none")));
+        assertTrue(e.getMessage().contains("calibration data"), e.getMessage());
+    }
+
+    @Test
     void ocsPlusBestClipTakesTheBestRatioAndClipOfItsRow() {
         SweepResult r = runner(new CountingScorer(-1)).run(dir);
         for (Row row : CONFIG.rows()) {

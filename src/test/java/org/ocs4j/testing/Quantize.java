@@ -2,6 +2,7 @@ package org.ocs4j.testing;
 
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.ocs4j.pipeline.CalibrationData;
 import org.ocs4j.pipeline.OcsConfig;
 import org.ocs4j.pipeline.Pipeline;
 import org.ocs4j.pipeline.Work;
@@ -34,7 +35,8 @@ public final class Quantize {
 
     /** Runs {@link Pipeline#quantization()}. */
     public static Result run(Model model, OcsConfig.Builder config, DataSetIterator calibration, Path cache) {
-        Work w = Pipeline.quantization().run(new Work(config.build(), model, calibration, cache, Progress.NONE));
+        Work w = Pipeline.quantization().run(new Work(config.build(), model,
+                calibration == null ? null : new CalibrationData(calibration, "test batches"), cache, Progress.NONE));
         return new Result(w.model(), w.layers(), w.widening());
     }
 }
