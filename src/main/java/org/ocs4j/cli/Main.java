@@ -7,14 +7,23 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /**
- * The {@code ocs4j} command line: {@code zoo}, {@code widen}, {@code eval}, {@code quantize}, {@code tensor}, {@code demo}. Errors in the user's input end with a
- * one-line reason on stderr and exit code 1 (2 for bad arguments); results go to stdout.
+ * The {@code ocs4j} command line and its one error path: an error in the user's input ends with a one-line reason on
+ * stderr naming the value and what to do, exit code 1 (2 for bad arguments); an internal error names the command and
+ * how to see its stack trace ({@code OCS4J_DEBUG=1}); results go to stdout.
  */
 @Command(name = "ocs4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Outlier Channel Splitting for Deeplearning4j models (Zhao et al., ICML 2019).",
         subcommands = {ZooCommand.class, WidenCommand.class, EvalCommand.class, QuantizeCommand.class, SweepCommand.class, InspectCommand.class, TensorCommand.class, TrainCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+
+    /** {@code OCS4J_DEBUG=1}: every error also prints its stack trace. */
+    static final boolean DEBUG = "1".equals(System.getenv("OCS4J_DEBUG"))
+            || "true".equalsIgnoreCase(System.getenv("OCS4J_DEBUG"));
+
+    private static final String OUT_OF_MEMORY = "out of memory: use a smaller --batch, or give the JVM more with"
+            + " OCS4J_JAVA_OPTS (default -Xmx4g and JavaCPP's off-heap limits -Dorg.bytedeco.javacpp.maxbytes=8g"
+            + " -Dorg.bytedeco.javacpp.maxphysicalbytes=14g)";
 
     /** Runs the command line and exits with its code. */
     public static void main(String[] args) {
@@ -25,14 +34,28 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof java.io.IOException) {
-                commandLine.getErr().println("ocs4j " + commandLine.getCommandName() + ": error: " + e.getMessage());
-                return 1;
+            String command = "ocs4j " + commandLine.getCommandName();
+            if (DEBUG) {
+                e.printStackTrace(commandLine.getErr());
             }
-            throw e;
+            if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                    || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+                commandLine.getErr().println(command + ": error: " + e.getMessage());
+            } else if (e.getCause() instanceof OutOfMemoryError || e.getMessage() != null
+                    && e.getMessage().contains("Cannot allocate")) { // JavaCPP's off-heap limit
+                commandLine.getErr().println(command + ": " + OUT_OF_MEMORY + " (" + e.getMessage() + ")");
+            } else {
+                commandLine.getErr().println(command + ": internal error: " + e + (DEBUG ? ""
+                        : " — rerun with OCS4J_DEBUG=1 for the stack trace, and report it with the command line"));
+            }
+            return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            cli.getErr().println("ocs4j: " + OUT_OF_MEMORY + " (" + e.getMessage() + ")");
+            return 1;
+        }
     }
 
     /** Reads the version from the build. */

@@ -109,6 +109,10 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "output directory (resumed when it holds this sweep)")
     Path out;
 
+    @Option(names = "--force", description = "write into an existing --out folder that holds files that are no"
+            + " sweep's (a folder holding another sweep is refused even so)")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         return run("bin/ocs4j " + spec.commandLine().getParseResult().originalArgs().stream()
@@ -135,7 +139,7 @@ final class SweepCommand implements Callable<Integer> {
         Model net = ModelLoader.load(model);
         SweepRunner runner = Ocs.sweep(net).config(config).progress(ConsoleProgress.forConsole())
                 .describedAs(command, ModelFiles.sha256(model))
-                .title(title != null ? title : model.getFileName().toString());
+                .title(title != null ? title : model.getFileName().toString()).force(force);
         boolean calibrate = activationBits.stream().anyMatch(a -> a != 0) || columns.contains(Column.OCS_BEST);
         if (corpus != null) {
             languageModel(net, runner, calibrate);

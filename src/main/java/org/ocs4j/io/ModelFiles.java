@@ -68,18 +68,44 @@ public final class ModelFiles {
     }
 
     /**
-     * Writes {@code out} atomically: {@code writer} fills a temporary file beside it, which is then moved into place,
-     * so a failed or interrupted write leaves no partial file.
+     * Writes {@code out} atomically: {@code writer} fills a new file beside it (created with the permissions of any
+     * file the user creates, i.e. as the umask allows), which is then moved into place, so a failed or interrupted
+     * write leaves no partial file. Only regular files are ever replaced: an existing directory, device, FIFO or
+     * symbolic link at {@code out} is refused (a link is neither followed nor replaced: give its target instead).
+     *
+     * @throws IllegalArgumentException when {@code out} exists and is not a regular file
+     * @throws IOException              naming {@code out} when it cannot be written
      */
     public static void writeAtomically(Path out, ContentWriter writer) throws IOException {
+        requireRegularTarget(out);
         Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+        Path tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + TEMPORARY.incrementAndGet() + ".tmp");
         try {
+            Files.createDirectories(dir);
+            Files.createFile(tmp);
             writer.write(tmp);
             moveIntoPlace(tmp, out);
+        } catch (IOException e) {
+            throw new IOException("could not write " + out + ": " + e.getClass().getSimpleName() + " "
+                    + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong TEMPORARY = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Refuses an output path that exists and is not a regular file (directory, device, FIFO, symbolic link). */
+    public static void requireRegularTarget(Path out) {
+        if (Files.isSymbolicLink(out)) {
+            throw new IllegalArgumentException("output " + out + " is a symbolic link: ocs4j neither writes through nor"
+                    + " replaces links; give the path of the file itself");
+        }
+        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("output " + out + " exists and is not a regular file (a directory,"
+                    + " device or FIFO): ocs4j writes results to regular files only; choose another path");
         }
     }
 

@@ -116,6 +116,19 @@ public final class SweepReport {
             for (Cell c : best) parts.add(c.row() + " `" + c.resolvedAs() + "`");
             sb.append(String.join(", ", parts)).append(".\n\n");
         }
+        overhead(sb, r);
+        if (!plotsAvailable()) {
+            sb.append("Plots not drawn: XChart (org.knowm.xchart:xchart) was not on the class path.\n\n");
+        }
+        for (SweepPlots.Plot p : plots) {
+            sb.append("![").append(p.caption()).append("](").append(p.file().getFileName()).append(")\n\n");
+        }
+        provenance(sb, r);
+        return sb.toString();
+    }
+
+    /** One line: the extra weights of every OCS variant of the table. */
+    private static void overhead(StringBuilder sb, SweepResult r) {
         Cell anyOcs = r.cells().stream().filter(c -> c.splitLayers() > 0).findFirst().orElse(null);
         if (anyOcs != null) {
             sb.append("OCS overhead: ");
@@ -128,12 +141,9 @@ public final class SweepReport {
             }
             sb.append(String.join("; ", overhead.values())).append(".\n\n");
         }
-        if (!plotsAvailable()) {
-            sb.append("Plots not drawn: XChart (org.knowm.xchart:xchart) was not on the class path.\n\n");
-        }
-        for (SweepPlots.Plot p : plots) {
-            sb.append("![").append(p.caption()).append("](").append(p.file().getFileName()).append(")\n\n");
-        }
+    }
+
+    private static void provenance(StringBuilder sb, SweepResult r) {
         double seconds = r.fp32().seconds() + r.cells().stream().mapToDouble(Cell::seconds).sum();
         sb.append("## Provenance\n\n");
         var p = r.provenance();
@@ -152,7 +162,6 @@ public final class SweepReport {
                 seconds, r.cells().size() + 1, r.reused()));
         sb.append("\nEvery cell with its per-layer clip values and SQNR: [").append(JSON).append("](").append(JSON)
                 .append("), [").append(CSV).append("](").append(CSV).append(").\n");
-        return sb.toString();
     }
 
     private static void row(StringBuilder sb, String key, String value) {

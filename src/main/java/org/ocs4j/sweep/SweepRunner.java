@@ -10,8 +10,6 @@ import org.ocs4j.pipeline.CalibrationData;
 import org.ocs4j.pipeline.OcsConfig;
 import org.ocs4j.pipeline.Pipeline;
 import org.ocs4j.pipeline.Work;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +19,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Locale;
 
 /**
  * Runs a {@link SweepConfig} on one model: the FP32 reference, then every row × column cell through the quantization
@@ -32,8 +29,6 @@ import java.util.Locale;
  * model is never modified. Made by {@code Ocs.sweep(model)}; every setter is optional but the scorer.
  */
 public final class SweepRunner {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
 
     /** The metric {@code ocs+best} chooses by: {@code Σ(y − y_fp32)² / Σ y_fp32²} on the calibration batches. */
     public static final String CALIBRATION_ERROR = "calibrationOutputError";
@@ -47,6 +42,7 @@ public final class SweepRunner {
     private String command = "ocs4j API (Ocs.sweep(...))";
     private String modelSha256 = "in-memory";
     private String title;
+    private boolean force;
 
     /** @param model the FP32 model (MLN or CG) */
     public SweepRunner(Model model) {
@@ -103,6 +99,12 @@ public final class SweepRunner {
         return this;
     }
 
+    /** @param on write into an existing folder that holds files that are no sweep's (never into another sweep) */
+    public SweepRunner force(boolean on) {
+        this.force = on;
+        return this;
+    }
+
     /** @param heading the report's heading; default "ocs4j sweep" */
     public SweepRunner title(String heading) {
         this.title = heading;
@@ -153,12 +155,15 @@ public final class SweepRunner {
             throw new IllegalArgumentException("activation bits " + config.activationBits() + " need calibration"
                     + " data: calibrateOn(batches, description)");
         }
-        Store store;
-        try {
-            store = new Store(SweepStore.open(dir, identity()), 1 + config.rows().size() * config.columns().size());
+        try (SweepStore cells = SweepStore.open(dir, identity(), force)) {
+            cells.expect(1 + config.rows().size() * config.columns().size());
+            return run(dir, cells);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not open the sweep directory " + dir, e);
+            throw new UncheckedIOException("could not use the sweep directory " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private SweepResult run(Path dir, SweepStore store) {
         Cell fp32 = store.cell(Row.FP32.label(), "fp32", () -> {
             long t0 = System.nanoTime();
             Scorer.Score s = scorer.score(model, progress);
@@ -173,11 +178,11 @@ public final class SweepRunner {
                 + "; calibration " + calibrationDescription);
         return new SweepResult(config, scorer.metric(), scorer.higherIsBetter(), scorer.describe(),
                 config.base().calibrationBatches() + " batches of " + calibrationDescription, fp32, List.copyOf(cells),
-                store.reused, provenance);
+                store.reused(), provenance);
     }
 
     /** One row's cells in the configured column order, {@code ocs+best} resolved after the others. */
-    private List<Cell> row(Row row, Store store, Path dir) {
+    private List<Cell> row(Row row, SweepStore store, Path dir) {
         List<Cell> rowCells = new ArrayList<>();
         for (Column column : config.columns()) {
             if (!column.bestOfRow()) {
@@ -198,32 +203,6 @@ public final class SweepRunner {
         return ordered;
     }
 
-    /** The cell store of one run: finished cells are read back, new ones computed, stored at once and logged. */
-    private final class Store {
-        private final SweepStore cells;
-        private final int total;
-        private int index;
-        private int reused;
-
-        private Store(SweepStore cells, int total) {
-            this.cells = cells;
-            this.total = total;
-        }
-
-        Cell cell(String row, String column, java.util.function.Supplier<Cell> compute) {
-            index++;
-            Cell c = cells.get(Cell.key(row, column));
-            if (c != null) {
-                reused++;
-                log(index, total, c, true);
-                return c;
-            }
-            c = compute.get();
-            cells.put(c);
-            log(index, total, c, false);
-            return c;
-        }
-    }
 
     /**
      * OCS + best clip of a row: the grid-aware OCS ratio and the clipping method whose cells have the lowest output
@@ -279,12 +258,6 @@ public final class SweepRunner {
         String name = "ocs-r" + column.expandRatio() + (column.gridAware()
                 ? "-grid-" + column.clip().toString().replace(':', '_') + "-w" + row.weightBits() : "-plain");
         return name + ".json";
-    }
-
-    private void log(int index, int total, Cell c, boolean reused) {
-        LOG.info(String.format(Locale.ROOT, "[%d/%d] %s %s%s: %.2f%s", index, total, c.row(), c.column(),
-                c.resolvedAs().equals(c.column()) ? "" : " (" + c.resolvedAs() + ")", c.value(),
-                reused ? " (stored, not recomputed)" : String.format(Locale.ROOT, " (%.1f s)", c.seconds())));
     }
 
     private static double seconds(long t0) {

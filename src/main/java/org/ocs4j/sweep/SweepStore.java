@@ -22,28 +22,81 @@ import java.util.Map;
  * A sweep's finished cells on disk, so an interrupted sweep resumes: {@code sweep.json} names what the sweep is
  * (model checksum, data, calibration, activation settings), {@code cells.jsonl} holds one JSON line per finished
  * cell, appended and forced to disk as soon as the cell is done. A last line cut short by a kill is dropped on
- * reopening; a directory holding another sweep is refused.
+ * reopening; a directory holding another sweep is refused, and so is one holding files that are no sweep's unless
+ * forced. While open, the store holds an exclusive lock on {@code .sweep.lock}, so two runs never fill one directory.
  */
-final class SweepStore {
+final class SweepStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SweepStore.class);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The lock file every running sweep holds in its directory. */
+    static final String LOCK = ".sweep.lock";
 
     private final Path cells;
     private final Map<String, Cell> done = new LinkedHashMap<>();
+    private final FileChannel lockChannel;
+    private int total;
+    private int index;
+    private int reused;
 
-    private SweepStore(Path cells) {
+    private SweepStore(Path cells, FileChannel lockChannel) {
         this.cells = cells;
+        this.lockChannel = lockChannel;
     }
 
     /**
      * Opens (or starts) the store in {@code dir}.
      *
      * @param identity what the sweep is; a directory made for another identity is refused
+     * @param force    write into an existing directory that holds other files (never into another sweep's)
+     * @throws IllegalArgumentException naming the directory when it is a file, not writable, holds another sweep or
+     *                                  foreign files, or is locked by another run
      */
-    static SweepStore open(Path dir, String identity) throws IOException {
-        Files.createDirectories(dir);
+    static SweepStore open(Path dir, String identity, boolean force) throws IOException {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("the sweep output " + dir + " is a file, not a folder: choose a folder");
+        }
         Path header = dir.resolve("sweep.json");
+        if (Files.isDirectory(dir) && !Files.exists(header) && !force) {
+            try (var entries = Files.list(dir)) {
+                List<String> foreign = entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals(LOCK))
+                        .sorted().toList();
+                if (!foreign.isEmpty()) {
+                    throw new IllegalArgumentException("the sweep output " + dir + " already holds files that are no"
+                            + " sweep's (" + foreign.size() + ", e.g. " + foreign.get(0) + "): choose a new or empty"
+                            + " folder, or add --force to write the sweep among them");
+                }
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the sweep output folder " + dir + " cannot be created: " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalArgumentException("the sweep output folder " + dir + " is not writable");
+        }
+        FileChannel lock = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held;
+        try {
+            held = lock.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            held = null; // locked by another sweep of this JVM
+        }
+        if (held == null) {
+            lock.close();
+            throw new IllegalArgumentException("another ocs4j sweep is running in " + dir + " (it holds "
+                    + dir.resolve(LOCK) + "): wait for it to finish or choose another folder");
+        }
+        try {
+            return openLocked(dir, header, identity, lock);
+        } catch (RuntimeException | IOException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static SweepStore openLocked(Path dir, Path header, String identity, FileChannel lock) throws IOException {
         if (Files.exists(header)) {
             String stored = JSON.readTree(Files.readString(header)).path("identity").asText();
             if (!stored.equals(identity)) {
@@ -54,9 +107,49 @@ final class SweepStore {
             ModelFiles.writeString(header, JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsString(Map.of("identity", identity)) + "\n");
         }
-        SweepStore store = new SweepStore(dir.resolve("cells.jsonl"));
+        SweepStore store = new SweepStore(dir.resolve("cells.jsonl"), lock);
         store.load();
         return store;
+    }
+
+    /** @param cells how many cells this run reads or computes, for the {@code [i/n]} of the log */
+    void expect(int cells) {
+        this.total = cells;
+    }
+
+    /**
+     * The cell {@code (row, column)}: read back when stored, else computed by {@code compute}, stored at once and
+     * logged.
+     */
+    Cell cell(String row, String column, java.util.function.Supplier<Cell> compute) {
+        index++;
+        Cell c = get(Cell.key(row, column));
+        if (c != null) {
+            reused++;
+            log(c, true);
+            return c;
+        }
+        c = compute.get();
+        put(c);
+        log(c, false);
+        return c;
+    }
+
+    /** @return how many cells this run read back instead of computing */
+    int reused() {
+        return reused;
+    }
+
+    private void log(Cell c, boolean stored) {
+        LOG.info(String.format(java.util.Locale.ROOT, "[%d/%d] %s %s%s: %.2f%s", index, total, c.row(), c.column(),
+                c.resolvedAs().equals(c.column()) ? "" : " (" + c.resolvedAs() + ")", c.value(),
+                stored ? " (stored, not recomputed)" : String.format(java.util.Locale.ROOT, " (%.1f s)", c.seconds())));
+    }
+
+    /** Releases the directory's lock. */
+    @Override
+    public void close() throws IOException {
+        lockChannel.close();
     }
 
     private void load() throws IOException {

@@ -181,6 +181,33 @@ class SweepRunnerTest {
     }
 
     @Test
+    void aFolderOfOtherFilesAFileOrALockedFolderIsRefusedAndNothingOfTheUsersIsTouched() throws Exception {
+        Path mine = dir.resolve("mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("results.csv"), "the user's own table");
+        IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class, () -> runner(
+                new CountingScorer(-1)).run(mine));
+        assertTrue(foreign.getMessage().contains("no sweep's") && foreign.getMessage().contains("--force"),
+                foreign.getMessage());
+        assertEquals("the user's own table", Files.readString(mine.resolve("results.csv")));
+
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        IllegalArgumentException notFolder = assertThrows(IllegalArgumentException.class, () -> runner(
+                new CountingScorer(-1)).run(file));
+        assertTrue(notFolder.getMessage().contains("is a file"), notFolder.getMessage());
+
+        Path locked = Files.createDirectories(dir.resolve("locked"));
+        try (var ch = java.nio.channels.FileChannel.open(locked.resolve(SweepStore.LOCK),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE); var lock = ch.lock()) {
+            IllegalArgumentException busy = assertThrows(IllegalArgumentException.class, () -> runner(
+                    new CountingScorer(-1)).run(locked));
+            assertTrue(busy.getMessage().contains("another ocs4j sweep is running"), busy.getMessage());
+        }
+        assertEquals(8, runner(new CountingScorer(-1)).run(locked).cells().size(), "runs once the lock is free");
+        assertEquals(8, runner(new CountingScorer(-1)).force(true).run(mine).cells().size(), "--force");
+    }
+
+    @Test
     void aDirectoryHoldingAnotherSweepIsRefused() {
         runner(new CountingScorer(-1)).run(dir);
         SweepRunner other = new SweepRunner(net).describedAs("test", "another-model").config(CONFIG)
