@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent numpy implementation of OCS-SPEC §4's clip estimators (written from the spec and MXNet's
+"""Independent numpy implementation of ocs4j's clip estimators (written from their definitions and MXNet's
 _get_optimal_threshold, not from ocs4j's Java), run on the deterministic arrays of ClipEstimatorsTest.
 Its printed values are the expected numbers in that test. Run: python3 clip_reference.py"""
 import math
@@ -77,7 +77,7 @@ def smooth32(p, eps=1e-4):
 
 
 def kl(x, bits, num_bins=1001):
-    """OCS-SPEC section 4: Q spread over the bins non-empty in the unfolded window, P and Q smoothed in float32, and
+    """KL as the OCS authors compute it: Q spread over the bins non-empty in the unfolded window, P and Q smoothed in float32, and
     KL(P||Q) in float32 as scipy.stats.entropy computes it for float32 inputs."""
     from scipy import stats
     th = np.abs(x).max()

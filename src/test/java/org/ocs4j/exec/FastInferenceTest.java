@@ -25,7 +25,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fast path gives DL4J's {@code output()} within {@code 1e-4 · max|y|} (issue 7) on small nets of every
+ * The fast path gives DL4J's {@code output()} within {@code 1e-4 · max|y|} on small nets of every
  * supported shape, and on the Fashion-MNIST reference models, MobileNet v1, ResNet-20 and the zoo ResNet50 and VGG16
  * (seeded random weights, logits compared before the softmax would hide differences) with their widened and
  * weight-fake-quantized versions; their activation-quantized versions layer by layer (see

@@ -92,7 +92,7 @@ class ClipEstimatorsTest {
 
     @Test
     void analyticAciqReproducesTheWholeReferenceTableAndExtendsIt() {
-        // The table is OCS-SPEC §4's (copied into ClipEstimators); the analytic minimizer is computed independently of
+        // The table is the reference code's ACIQ constants (copied into ClipEstimators); the analytic minimizer is computed independently of
         // it, by golden-section search on the error formula. Asserted: within 1e-5 relative for every bit width 2..8.
         double worst = 0;
         for (int bits = 2; bits <= 8; bits++) {

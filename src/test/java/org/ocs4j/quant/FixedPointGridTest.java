@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hand-worked integer codes (OCS-SPEC §1). */
+/** Hand-worked integer codes of the fixed-point grid. */
 class FixedPointGridTest {
 
     private static double[] v(INDArray a) {

@@ -98,7 +98,7 @@ class ZooWidenTest {
 
     /**
      * Float32: the model outputs (softmax probabilities) within {@code 1e-5 · max|y|}, and the logits — stricter,
-     * since a saturated softmax can hide differences — within DESIGN's {@code 1e-4 · max|logit|}.
+     * since a saturated softmax can hide differences — within the exact-rewrite tolerance {@code 1e-4 · max|logit|}.
      */
     private static void check(INDArray[] originalLogits, ComputationGraph widened, INDArray x, String what) {
         INDArray[] widenedLogits = IdentityCheck.logits(widened, x);

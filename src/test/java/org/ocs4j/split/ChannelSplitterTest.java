@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Hand-worked cases of OCS-SPEC §2; every expected array below was worked out on paper from the spec's rules. */
+/**
+ * Hand-worked cases of channel splitting; every expected array below was worked out on paper from the splitting
+ * rules.
+ */
 class ChannelSplitterTest {
 
     private static INDArray column(double... values) {
