@@ -83,8 +83,7 @@ public final class Ocs {
 
     /** Top-1/top-5 accuracy of an image classifier on a labelled set held in memory, through the fast executor. */
     public static ClassificationResult evaluateClassifier(Model model, org.nd4j.linalg.dataset.DataSet test) {
-        return evaluateClassifier(model, new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
-                test.batchBy(256), 1));
+        return ClassifierEvaluator.evaluate(model, test, 256, Executor.FAST);
     }
 
     /**

@@ -13,6 +13,26 @@ public final class Sampling {
     private Sampling() {
     }
 
+    /** @return the permutation of {@code 0..n-1} that {@code Collections.shuffle(list, new Random(seed))} makes */
+    public static int[] permutation(int n, long seed) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Random random = new Random(seed);
+        for (int i = n; i > 1; i--) {
+            int j = random.nextInt(i);
+            int t = order[i - 1];
+            order[i - 1] = order[j];
+            order[j] = t;
+        }
+        return order;
+    }
+
+    /** @return all examples in the order of {@link #permutation} (a copy) */
+    public static DataSet shuffled(DataSet data, long seed) {
+        int[] order = permutation(data.numExamples(), seed);
+        return new DataSet(Channels.gather(data.getFeatures(), 0, order), Channels.gather(data.getLabels(), 0, order));
+    }
+
     /**
      * {@code batches × batchSize} examples drawn without replacement (the first of a seeded permutation, the one
      * {@code Collections.shuffle(list, new Random(seed))} makes), in batches of {@code batchSize}.
@@ -28,16 +48,7 @@ public final class Sampling {
         if (n == 0) {
             throw new IllegalArgumentException("the data to draw calibration batches from is empty");
         }
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Random random = new Random(seed);
-        for (int i = n; i > 1; i--) {
-            int j = random.nextInt(i);
-            int t = order[i - 1];
-            order[i - 1] = order[j];
-            order[j] = t;
-        }
-        int[] picked = java.util.Arrays.copyOf(order, Math.min(n, batches * batchSize));
+        int[] picked = java.util.Arrays.copyOf(permutation(n, seed), Math.min(n, batches * batchSize));
         DataSet sample = new DataSet(Channels.gather(data.getFeatures(), 0, picked),
                 Channels.gather(data.getLabels(), 0, picked));
         return new ListDataSetIterator<>(sample.batchBy(batchSize), 1);

@@ -23,9 +23,19 @@ public final class ClassifierEvaluator {
 
     /** @return top-1 accuracy in [0, 1] of {@code model} on a labelled set held in memory (DL4J's output()) */
     public static double accuracy(Model model, org.nd4j.linalg.dataset.DataSet test) {
+        return evaluate(model, test, 1000, org.ocs4j.exec.Executor.DL4J).top1();
+    }
+
+    /**
+     * Evaluates a labelled set held in memory, in batches of {@code batch} examples, every output a class.
+     *
+     * @param executor what computes the outputs
+     */
+    public static ClassificationResult evaluate(Model model, org.nd4j.linalg.dataset.DataSet test, int batch,
+                                                org.ocs4j.exec.Executor executor) {
         DataSetIterator batches = new org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator<>(
-                test.batchBy(1000), 1);
-        return evaluate(model, batches, 0, test.numExamples(), Progress.NONE).top1();
+                test.batchBy(batch), 1);
+        return evaluate(model, batches, 0, test.numExamples(), executor, Progress.NONE);
     }
 
     /**

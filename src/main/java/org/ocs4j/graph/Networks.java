@@ -49,6 +49,11 @@ public final class Networks {
         return byName;
     }
 
+    /** @return an independent copy of a MultiLayerNetwork or ComputationGraph (configuration and parameters) */
+    public static Model copy(Model model) {
+        return model instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) model).clone();
+    }
+
     /**
      * Copies every parameter of {@code from} into the parameter of the same key of {@code to}, the one way ocs4j fills
      * a rebuilt network from the network it was rebuilt from.

@@ -69,7 +69,8 @@ final class Calibrate implements Stage {
                     + work.calibrationCache + ")";
             return cached;
         }
-        Calibrator calibrator = work.calibrator("activation quantization");
+        Calibrator calibrator = work.calibrator("activation quantization",
+                ", a calibration cache, or keep activations in FP32 (activation bits 0)");
         Map<String, TensorStatistics> stats = calibrator.statistics(work.fp32, inputOf.values());
         work.calibrationUsed = work.calibrationData.description() + "; " + calibrator.used();
         if (work.calibrationCache != null) {

@@ -32,7 +32,7 @@ final class QuantizeWeights implements Stage {
 
     @Override
     public void run(Work work) {
-        Model q = Work.copy(work.fp32);
+        Model q = Networks.copy(work.fp32);
         NetworkGraph graph = NetworkGraph.of(q);
         List<Node> quantized = graph.nodes().stream().filter(work.config.policy()::quantizes).toList();
         if (quantized.isEmpty()) {
@@ -66,7 +66,9 @@ final class QuantizeWeights implements Stage {
         for (String key : n.kind() == NodeKind.LSTM ? List.of("W", "RW") : List.of("W")) {
             INDArray w = Networks.layer(q, n).getParam(key);
             INDArray original = w.dup();
-            INDArray before = unwidened.find(n.name()).map(o -> unwidened.param(o, key)).orElse(null);
+            // the reference code fits clip values on the weights before splitting: only then is that copy needed
+            INDArray before = c.referenceCompatible()
+                    ? unwidened.find(n.name()).map(o -> unwidened.param(o, key)).orElse(null) : null;
             if ("RW".equals(key) && c.splitsWeights() && !c.perChannel() && c.policy().rejection(n) == null) {
                 alpha = Math.max(alpha, WeightQuantizer.folded(w, c.weightBits(), c.weightClip(), c.expandRatio(),
                         c.gridAware(), c.referenceCompatible() ? (before != null ? before : w.dup()) : null));
@@ -76,8 +78,7 @@ final class QuantizeWeights implements Stage {
                 alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), c.weightClip(), c.weightBits()));
             } else {
                 double a = "W".equals(key) && split != null && !Double.isNaN(split.gridAlpha()) ? split.gridAlpha()
-                        : WeightQuantizer.clipAlpha(c.weightClip(),
-                        c.referenceCompatible() && before != null ? before : w, c.weightBits());
+                        : WeightQuantizer.clipAlpha(c.weightClip(), before != null ? before : w, c.weightBits());
                 alpha = Math.max(alpha, WeightQuantizer.perTensor(w, c.weightBits(), a));
             }
             signal += Sqnr.energy(original);

@@ -37,7 +37,7 @@ final class SplitActivations implements Stage {
         for (Node n : layers) {
             axes.putIfAbsent(n.inputs().get(0), a -> reduceAxes(n, a));
         }
-        Map<String, double[]> byInput = work.calibrator(name()).channelMaxima(work.model, axes);
+        Map<String, double[]> byInput = work.calibrator(name(), "").channelMaxima(work.model, axes);
         Map<String, double[]> byLayer = new HashMap<>();
         for (Node n : layers) {
             byLayer.put(n.name(), byInput.get(n.inputs().get(0)));

@@ -94,16 +94,15 @@ public final class Work {
         return calibrationUsed;
     }
 
-    Calibrator calibrator(String purpose) {
+    /**
+     * @param purpose    what needs the data, for the error message
+     * @param otherwise  what else the user could do instead of giving data, or "" (appended to the message)
+     */
+    Calibrator calibrator(String purpose, String otherwise) {
         if (calibrationData == null) {
             throw new IllegalArgumentException(purpose + " needs calibration data: give calibration batches"
-                    + (purpose.startsWith("activation quant") ? ", a calibration cache, or keep activations in FP32"
-                    + " (activation bits 0)" : ""));
+                    + otherwise);
         }
         return new Calibrator(calibrationData.batches(), config.calibrationBatches(), progress);
-    }
-
-    static Model copy(Model model) {
-        return model instanceof MultiLayerNetwork m ? m.clone() : ((ComputationGraph) model).clone();
     }
 }

@@ -2,8 +2,6 @@ package org.ocs4j.rewrite;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.split.SplitPlan;
@@ -85,13 +83,9 @@ public final class ModelWidener {
         Model model = plan.graph().model();
         boolean shapesKnown = plan.graph().inputTypesKnown();
         ModelRebuilder.Rebuilt rebuilt = plan.splits().isEmpty()
-                ? new ModelRebuilder.Rebuilt(copy(model), Map.of())
+                ? new ModelRebuilder.Rebuilt(org.ocs4j.graph.Networks.copy(model), Map.of())
                 : ModelRebuilder.rebuild(plan, progress);
         return new Widened(rebuilt.model(), report(plan, rebuilt, shapesKnown));
-    }
-
-    private static Model copy(Model model) {
-        return model instanceof MultiLayerNetwork mln ? mln.clone() : ((ComputationGraph) model).clone();
     }
 
     private static WidenReport report(WidenPlan plan, ModelRebuilder.Rebuilt rebuilt, boolean shapesKnown) {

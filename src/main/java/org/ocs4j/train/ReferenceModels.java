@@ -23,7 +23,6 @@ import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.ocs4j.progress.Progress;
-import org.ocs4j.split.Channels;
 
 import java.util.List;
 import java.util.Map;
@@ -124,7 +123,7 @@ public final class ReferenceModels {
             throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
         }
         for (int epoch = 0; epoch < epochs; epoch++) {
-            List<DataSet> batches = shuffled(train, seed + epoch).batchBy(128);
+            List<DataSet> batches = org.ocs4j.data.Sampling.shuffled(train, seed + epoch).batchBy(128);
             progress.start("epoch " + (epoch + 1) + "/" + epochs, batches.size());
             for (DataSet batch : batches) {
                 fit.accept(batch);
@@ -217,21 +216,6 @@ public final class ReferenceModels {
             listener.epochDone(epoch, loss, valid, last, model);
         }
         return model.toDl4j(seed);
-    }
-
-    /** A seeded permutation of the examples (DL4J's DataSet.shuffle refuses 4-D features with 2-D labels). */
-    private static DataSet shuffled(DataSet data, long seed) {
-        int n = data.numExamples();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        java.util.Random random = new java.util.Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return new DataSet(Channels.gather(data.getFeatures(), 0, order), Channels.gather(data.getLabels(), 0, order));
     }
 
     private static ConvolutionLayer conv(int nOut) {
