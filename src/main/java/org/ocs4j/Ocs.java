@@ -12,6 +12,7 @@ import org.ocs4j.eval.PerplexityResult;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.exec.Executor;
 import org.ocs4j.graph.InputShape;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.imports.ModelLoader;
 import org.ocs4j.pipeline.CalibrationData;
 import org.ocs4j.pipeline.OcsConfig;
@@ -216,7 +217,9 @@ public final class Ocs {
 
         @SuppressWarnings("unchecked")
         private OcsModel<M> run(Pipeline pipeline) {
-            InputType[] types = Arrays.stream(inputShapes).map(InputShape::toInputType).toArray(InputType[]::new);
+            // a language model's input types are not images or features (its multiply-adds are not counted)
+            InputType[] types = Networks.tokenVocabulary(model) > 0 ? new InputType[0]
+                    : Arrays.stream(inputShapes).map(InputShape::toInputType).toArray(InputType[]::new);
             Work w = pipeline.run(new Work(config, model, calibration, calibrationCache, progress, types));
             OcsReport report = new OcsReport(config, w.widening(), w.activationSplitting(), w.layers(),
                     w.calibrationUsed());

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.graph.InputShape;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.io.ModelFiles;
 import org.ocs4j.rewrite.IdentityCheck;
 
@@ -34,18 +35,23 @@ public record OcsModel<M extends Model>(M model, M original, OcsReport report, P
     }
 
     /**
-     * As {@link #checkIdentity(INDArray...)} on seeded standard-normal inputs.
+     * As {@link #checkIdentity(INDArray...)} on seeded random inputs: standard-normal values, or uniformly drawn token
+     * ids when the network starts with an embedding.
      *
      * @param seed   RNG seed of the inputs
      * @param batch  examples per input
-     * @param shapes the shape of every network input, without the batch dimension
+     * @param shapes the shape of every network input without the batch dimension: {@code C,H,W} for images (also
+     *               of a channels-last network), or the sequence length of a language model
      */
     public IdentityCheck checkIdentity(long seed, int batch, InputShape... shapes) {
+        boolean channelsLast = Networks.channelsLast(original);
         long[][] full = new long[shapes.length][];
         for (int i = 0; i < shapes.length; i++) {
-            full[i] = shapes[i].withBatch(batch);
+            full[i] = shapes[i].withBatch(batch, channelsLast);
         }
-        return IdentityCheck.onRandomInputs(original, model, seed, full);
+        long vocabulary = Networks.tokenVocabulary(original);
+        return vocabulary > 0 ? IdentityCheck.onRandomTokens(original, model, seed, vocabulary, full)
+                : IdentityCheck.onRandomInputs(original, model, seed, full);
     }
 
     /** Saves the model with {@code ModelSerializer}, atomically (a temporary file moved into place). */

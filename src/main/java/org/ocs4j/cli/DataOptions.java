@@ -3,7 +3,6 @@ package org.ocs4j.cli;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.data.CachedBatches;
@@ -13,8 +12,7 @@ import org.ocs4j.data.ImageFolders;
 import org.ocs4j.data.ImagePreprocessing;
 import org.ocs4j.data.LabelledImages;
 import org.ocs4j.data.Normalization;
-import org.ocs4j.graph.NetworkGraph;
-import org.ocs4j.graph.Node;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.imports.TfMobileNetV1;
 import org.ocs4j.io.ModelFiles;
 import picocli.CommandLine.Option;
@@ -62,6 +60,10 @@ final class DataOptions {
             + " --data itself, which the report then says)")
     Path calibrationData;
 
+    @Option(names = "--skip-unreadable", description = "leave out images that cannot be decoded (each is decoded once"
+            + " first) and name them in the report, instead of stopping at the first")
+    boolean skipUnreadable;
+
     /** Seed of {@code --sample}, fixed so the subset is the same in every run and recorded in descriptions. */
     static final long SAMPLE_SEED = 42;
 
@@ -77,6 +79,8 @@ final class DataOptions {
         if (batch < 1) {
             throw new IllegalArgumentException("batch size " + batch + " must be at least 1");
         }
+        requirePositive("--limit", limit);
+        requirePositive("--sample", sample);
         if (data.equals("fashion-mnist")) {
             DataSet test = FashionMnist.test(FashionMnist.DEBIAN_DIR);
             if (sample != null) {
@@ -99,6 +103,9 @@ final class DataOptions {
             images = images.sample(sample, SAMPLE_SEED);
         }
         ImagePreprocessing pre = preprocessing(net, modelFile);
+        if (skipUnreadable) {
+            images = images.readable(pre);
+        }
         return new Opened(images.iterator(pre, batch), images.size(), images.numClasses(),
                 images.description() + "; " + pre.describe());
     }
@@ -117,12 +124,19 @@ final class DataOptions {
             return new Opened(org.ocs4j.data.Sampling.randomBatches(train, batches, batch, seed), picked, 10,
                     "Fashion-MNIST train (random " + picked + ", seed " + seed + "), x/255, batches of " + batch);
         }
-        LabelledImages images = (calibrationData != null ? ImageFolders.open(calibrationData, null, null)
+        LabelledImages sampled = (calibrationData != null ? ImageFolders.open(calibrationData, null, null)
                 : ImageFolders.open(Path.of(data), groundTruth, synsets)).sample(n, seed);
         ImagePreprocessing pre = preprocessing(net, modelFile);
+        LabelledImages images = skipUnreadable ? sampled.readable(pre) : sampled;
         return new Opened(new CachedBatches(() -> images.iterator(pre, batch), Long.MAX_VALUE).get(), images.size(),
                 images.numClasses(), (calibrationData == null ? CalibrationData.FROM_EVALUATION_DATA : "") + images.description()
                 + "; " + pre.describe() + ", batches of " + batch);
+    }
+
+    private static void requirePositive(String option, Integer value) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(option + " " + value + " must be at least 1");
+        }
     }
 
     private ImagePreprocessing preprocessing(Model net, Path modelFile) {
@@ -152,7 +166,7 @@ final class DataOptions {
             }
             default -> throw new IllegalArgumentException("unknown --resize \"" + resize + "\"; choose direct or crop");
         };
-        return pre.withLayout(channelsLast(net) ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
+        return pre.withLayout(Networks.channelsLast(net) ? CNN2DFormat.NHWC : CNN2DFormat.NCHW);
     }
 
     private int[] inputSize(Path modelFile) {
@@ -173,14 +187,5 @@ final class DataOptions {
             return TfMobileNetV1.inputSize(modelFile);
         }
         throw new IllegalArgumentException(modelFile.getFileName() + " does not record its input size: give --size H,W");
-    }
-
-    private static boolean channelsLast(Model net) {
-        for (Node n : NetworkGraph.of(net).nodes()) {
-            if (n.layer() instanceof ConvolutionLayer c) {
-                return c.getCnn2dDataFormat() == CNN2DFormat.NHWC;
-            }
-        }
-        return false;
     }
 }

@@ -50,12 +50,36 @@ public final class Main {
             }
             return 1;
         });
+        cli.setParameterExceptionHandler(Main::badArguments);
         try {
             return cli.execute(args);
         } catch (OutOfMemoryError e) {
             cli.getErr().println("ocs4j: " + OUT_OF_MEMORY + " (" + e.getMessage() + ")");
             return 1;
         }
+    }
+
+    /**
+     * One line for bad arguments (exit 2), with picocli's suggestions. A misspelt option is reported as unknown even
+     * when picocli found a required option missing first (the misspelling is usually why it is missing).
+     */
+    private static int badArguments(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        CommandLine.ParameterException shown = ex;
+        if (ex instanceof CommandLine.MissingParameterException) {
+            java.util.List<String> unknown = java.util.Arrays.stream(args)
+                    .filter(a -> a.startsWith("-") && !a.matches("-[0-9.].*"))
+                    .filter(a -> !c.getCommandSpec().optionsMap().containsKey(a.split("=", 2)[0])).toList();
+            if (!unknown.isEmpty()) {
+                shown = new CommandLine.UnmatchedArgumentException(c, unknown);
+            }
+        }
+        java.io.PrintWriter err = c.getErr();
+        String command = "ocs4j" + (c.getCommandName().equals("ocs4j") ? "" : " " + c.getCommandName());
+        String hint = shown instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                ? " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)" : "";
+        err.println(command + ": " + shown.getMessage() + hint + "; see " + command + " --help");
+        return 2;
     }
 
     /** Reads the version from the build. */

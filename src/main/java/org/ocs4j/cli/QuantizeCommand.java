@@ -94,6 +94,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ModelFiles.requireOutputs("--out", out, "--report", report, "--calibration-cache", calibrationCache);
         ModelFiles.requireNotInput(out, model, calibration);
         ModelFiles.requireNotInput(report, model, out, calibration);
         if (calibrationCache != null) {

@@ -53,7 +53,12 @@ final class WidenCommand implements Callable<Integer> {
             description = "place halves on the b-bit weight grid (2..16); 0 = plain halving (default)")
     int gridAwareBits;
 
-    @Option(names = "--input-shape", description = "C,H,W or N; default: the shape stored in the model file")
+    /** Tokens per random sequence of a language model's identity check when --input-shape is not given. */
+    static final int DEFAULT_SEQUENCE_LENGTH = 16;
+
+    @Option(names = "--input-shape", description = "C,H,W (images, also for a channels-last model), N (features), or"
+            + " the sequence length of a language model (default 16 tokens); default: the shape stored in the model"
+            + " file")
     String inputShape;
 
     @Option(names = "--seed", defaultValue = "12345", description = "seed of the identity-check inputs")
@@ -73,8 +78,9 @@ final class WidenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ModelFiles.requireOutputs("--out", out, "--report", report);
         ModelFiles.requireNotInput(out, model);
-        ModelFiles.requireNotInput(report, model, out);
+        ModelFiles.requireNotInput(report, model);
         LayerPolicy layers = LayerPolicy.named(policy).including(include.toArray(String[]::new))
                 .excluding(exclude.toArray(String[]::new));
         OcsConfig config = OcsConfig.builder().expandRatio(expandRatio).splitThreshold(splitThreshold)
@@ -97,9 +103,10 @@ final class WidenCommand implements Callable<Integer> {
         ModelFiles.writeString(report, json);
 
         var r = widened.report().widening();
-        System.out.printf("%d layers split, %d skipped; +%,d weights (%.2f%%), +%,d MACs; identity: %s%n",
-                r.layers().size(), r.skipped().size(), r.extraWeights(), 100 * r.extraWeightFraction(), r.extraMacs(),
-                identity);
+        System.out.printf("%d layers split, %d skipped; +%,d weights (%.2f%%), %s; identity: %s%n",
+                r.layers().size(), r.skipped().size(), r.extraWeights(), 100 * r.extraWeightFraction(),
+                r.extraMacs() < 0 ? "multiply-adds not counted (a language model)"
+                        : String.format("+%,d MACs", r.extraMacs()), identity);
         System.out.printf("wrote %s and %s%n", out, report);
         return 0;
     }
@@ -113,6 +120,9 @@ final class WidenCommand implements Callable<Integer> {
 
     private InputShape inferFeedForwardShape(Model original) {
         NetworkGraph graph = NetworkGraph.of(original);
+        if (org.ocs4j.graph.Networks.tokenVocabulary(original) > 0) {
+            return InputShape.of(DEFAULT_SEQUENCE_LENGTH);
+        }
         Node first = graph.nodes().stream().filter(n -> n.layer() != null).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("model " + model + " has no layers"));
         if (first.layer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer dense && first.preProcessor() == null) {

@@ -3,13 +3,9 @@ package org.ocs4j.data;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Truncated-BPTT windows over a token stream in DL4J's RNN layout (NCW): the stream is cut into {@code batch}
@@ -19,14 +15,12 @@ import java.util.NoSuchElementException;
  * cross-entropy). Row {@code i} of window {@code k+1} continues row {@code i} of window {@code k}, so recurrent state
  * may be carried across windows. The last window may be shorter than {@code length}.
  */
-public final class BpttIterator implements DataSetIterator {
+public final class BpttIterator extends SequentialBatches {
 
     private final INDArray rows; // [batch, stepsPerRow + 1] (float token ids)
     private final int batch;
     private final int length;
     private final long steps;
-    private long position;
-    private DataSetPreProcessor preProcessor;
 
     /**
      * @param tokens the token ids in order
@@ -34,9 +28,7 @@ public final class BpttIterator implements DataSetIterator {
      * @param length window length T (≥ 1)
      */
     public BpttIterator(int[] tokens, int batch, int length) {
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch " + batch + " must be at least 1");
-        }
+        super(requireBatch(batch));
         if (length < 1) {
             throw new IllegalArgumentException("sequence length " + length + " must be at least 1");
         }
@@ -60,32 +52,27 @@ public final class BpttIterator implements DataSetIterator {
         return batch * steps;
     }
 
-    @Override
-    public boolean hasNext() {
-        return position < steps;
+    private static int requireBatch(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch " + batch + " must be at least 1");
+        }
+        return batch;
     }
 
     @Override
-    public DataSet next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more windows");
-        }
-        long t = Math.min(length, steps - position);
-        INDArray x = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(position, position + t)).dup('c')
-                .reshape('c', batch, 1, t);
-        INDArray y = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(position + 1, position + 1 + t)).dup('c')
-                .reshape('c', batch, 1, t);
-        position += t;
-        DataSet ds = new DataSet(x, y);
-        if (preProcessor != null) {
-            preProcessor.preProcess(ds);
-        }
-        return ds;
+    protected long end() {
+        return steps;
     }
 
     @Override
-    public DataSet next(int num) {
-        throw new UnsupportedOperationException("windows have a fixed batch; use next()");
+    protected DataSet nextBatch() {
+        long t = Math.min(length, steps - cursor);
+        INDArray x = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(cursor, cursor + t)).dup('c')
+                .reshape('c', batch, 1, t);
+        INDArray y = rows.get(NDArrayIndex.all(), NDArrayIndex.interval(cursor + 1, cursor + 1 + t)).dup('c')
+                .reshape('c', batch, 1, t);
+        cursor += t;
+        return new DataSet(x, y);
     }
 
     @Override
@@ -96,40 +83,5 @@ public final class BpttIterator implements DataSetIterator {
     @Override
     public int totalOutcomes() {
         return -1;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return false;
-    }
-
-    @Override
-    public void reset() {
-        position = 0;
-    }
-
-    @Override
-    public int batch() {
-        return batch;
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return preProcessor;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
     }
 }

@@ -1,32 +1,23 @@
 package org.ocs4j.data;
 
-import org.datavec.api.io.labels.PathLabelGenerator;
-import org.datavec.api.split.CollectionInputSplit;
-import org.datavec.api.writable.IntWritable;
-import org.datavec.api.writable.Writable;
-import org.datavec.image.recordreader.ImageRecordReader;
+import org.datavec.image.loader.NativeImageLoader;
 import org.datavec.image.transform.ColorConversionTransform;
 import org.datavec.image.transform.ImageTransform;
 import org.datavec.image.transform.PipelineImageTransform;
-import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
 
 /**
  * An ordered list of image files with their class index: what {@link ImageNetValidation} and {@link Cifar10} find on
- * disk, turned into a DataVec {@link ImageRecordReader} iterator with one {@link ImagePreprocessing}.
+ * disk, decoded by DataVec's {@code NativeImageLoader} into batches with one {@link ImagePreprocessing}; an image
+ * that cannot be decoded is named ({@link #readable} leaves such images out instead).
  *
  * @param description where the images came from, for reports
  * @param files       the image files, in evaluation order
@@ -94,7 +85,7 @@ public record LabelledImages(String description, List<Path> files, int[] labels,
     /**
      * A DataSetIterator over the images in order: features {@code [B, 3, H, W]} (or {@code [B, H, W, 3]}) decoded by
      * DataVec's {@code NativeImageLoader} (OpenCV), geometry and normalization from {@code preprocessing}; labels
-     * one-hot over {@link #numClasses}.
+     * one-hot over {@link #numClasses}. An image that cannot be decoded fails its batch, named.
      */
     public DataSetIterator iterator(ImagePreprocessing preprocessing, int batchSize) {
         if (batchSize < 1) {
@@ -105,6 +96,15 @@ public record LabelledImages(String description, List<Path> files, int[] labels,
                 throw new IllegalArgumentException(description + ": image " + f + " does not exist");
             }
         }
+        ImageTransform transform = transform(preprocessing);
+        DataSetIterator it = new ImageBatches(this, preprocessing.height(), preprocessing.width(), transform,
+                preprocessing.layout() == CNN2DFormat.NCHW, batchSize);
+        it.setPreProcessor(new ImageNormalizer(preprocessing));
+        return it;
+    }
+
+    /** @return what is applied to every decoded image: colour order and, when asked, shorter-side resize and crop */
+    static ImageTransform transform(ImagePreprocessing preprocessing) {
         List<ImageTransform> transforms = new ArrayList<>();
         if (!preprocessing.normalization().bgr()) {
             transforms.add(new ColorConversionTransform(COLOR_BGR2RGB)); // OpenCV decodes to BGR
@@ -113,48 +113,41 @@ public record LabelledImages(String description, List<Path> files, int[] labels,
             transforms.add(new ShorterSideCenterCrop(preprocessing.resizeShorterSide(), preprocessing.height(),
                     preprocessing.width()));
         } // else NativeImageLoader resizes straight to height × width (bilinear)
-        ImageTransform transform = transforms.isEmpty() ? null
-                : new PipelineImageTransform(transforms.toArray(new ImageTransform[0]));
-        ImageRecordReader reader = new ImageRecordReader(preprocessing.height(), preprocessing.width(), 3,
-                preprocessing.layout() == CNN2DFormat.NCHW, new IndexLabels(files, labels), transform);
-        List<URI> uris = files.stream().map(Path::toUri).toList();
-        try {
-            reader.initialize(new CollectionInputSplit(uris));
-        } catch (IOException e) {
-            throw new UncheckedIOException(description + ": cannot open the images", e);
-        }
-        RecordReaderDataSetIterator it = new RecordReaderDataSetIterator(reader, batchSize, 1, numClasses);
-        it.setPreProcessor(new ImageNormalizer(preprocessing));
-        return it;
+        return transforms.isEmpty() ? null : new PipelineImageTransform(transforms.toArray(new ImageTransform[0]));
     }
 
-    /** Labels from the file → index map (already integers, so DataVec does not infer label strings). */
-    private static final class IndexLabels implements PathLabelGenerator {
-        private final Map<String, Integer> byPath = new HashMap<>();
-
-        IndexLabels(List<Path> files, int[] labels) {
-            for (int i = 0; i < files.size(); i++) {
-                byPath.put(files.get(i).toAbsolutePath().normalize().toString(), labels[i]);
+    /**
+     * The images that can be decoded: every file is decoded once (at the size of {@code preprocessing}); those that
+     * cannot are left out, and named in the description (the first five, with their number).
+     *
+     * @return these images when all can be decoded, else the readable ones
+     * @throws IllegalArgumentException when none can be decoded
+     */
+    public LabelledImages readable(ImagePreprocessing preprocessing) {
+        NativeImageLoader loader = new NativeImageLoader(preprocessing.height(), preprocessing.width(), 3);
+        List<Path> kept = new ArrayList<>();
+        List<Integer> keptLabels = new ArrayList<>();
+        List<Path> unreadable = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            try {
+                ImageBatches.decode(loader, files.get(i), description);
+                kept.add(files.get(i));
+                keptLabels.add(labels[i]);
+            } catch (IllegalArgumentException e) {
+                unreadable.add(files.get(i));
             }
         }
-
-        @Override
-        public Writable getLabelForPath(String path) {
-            Integer label = byPath.get(Path.of(path).toAbsolutePath().normalize().toString());
-            if (label == null) {
-                throw new IllegalStateException("no label for " + path);
-            }
-            return new IntWritable(label);
+        if (unreadable.isEmpty()) {
+            return this;
         }
-
-        @Override
-        public Writable getLabelForPath(URI uri) {
-            return getLabelForPath(Path.of(uri).toString());
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException(description + ": none of the " + files.size() + " images can be decoded");
         }
-
-        @Override
-        public boolean inferLabelClasses() {
-            return false;
-        }
+        String named = unreadable.stream().limit(5).map(p -> p.getFileName().toString())
+                .collect(java.util.stream.Collectors.joining(", "));
+        return new LabelledImages(description + " (" + unreadable.size() + " unreadable image"
+                + (unreadable.size() == 1 ? "" : "s") + " skipped: " + named + (unreadable.size() > 5 ? ", …" : "")
+                + ")", kept, keptLabels.stream().mapToInt(Integer::intValue).toArray(), numClasses);
     }
+
 }

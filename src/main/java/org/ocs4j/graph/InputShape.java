@@ -5,8 +5,9 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import java.util.Arrays;
 
 /**
- * The shape of one network input without the batch dimension: {@code [C, H, W]} for images (NCHW), {@code [N]}
- * for feature vectors.
+ * The shape of one network input without the batch dimension, written {@code C,H,W} for images whatever the
+ * network's layout ({@link #withBatch(long, boolean)} gives a channels-last network its {@code [B, H, W, C]}), and
+ * {@code N} for feature vectors or a sequence of {@code N} token ids.
  */
 public record InputShape(long[] dims) {
 
@@ -42,13 +43,21 @@ public record InputShape(long[] dims) {
         return dims.clone();
     }
 
-    /** @return DL4J's input type for this shape */
+    /** @return DL4J's input type for this shape (channels first; {@link NetworkGraph} turns it to a model's layout) */
     public InputType toInputType() {
         return dims.length == 3 ? InputType.convolutional(dims[1], dims[2], dims[0]) : InputType.feedForward(dims[0]);
     }
 
-    /** @return the full array shape with a batch dimension in front */
+    /** @return the full array shape with a batch dimension in front (channels first) */
     public long[] withBatch(long batch) {
+        return withBatch(batch, false);
+    }
+
+    /** @return the full array shape with a batch dimension in front: {@code [B, H, W, C]} for channels-last images */
+    public long[] withBatch(long batch, boolean channelsLast) {
+        if (dims.length == 3 && channelsLast) {
+            return new long[] {batch, dims[1], dims[2], dims[0]};
+        }
         long[] s = new long[dims.length + 1];
         s[0] = batch;
         System.arraycopy(dims, 0, s, 1, dims.length);

@@ -107,4 +107,50 @@ public final class Networks {
         net.init(Nd4j.zeros(conf.getDataType(), 1, count), false);
         return net;
     }
+
+    /** @return whether the network's images are channels-last (its first convolution reads NHWC) */
+    public static boolean channelsLast(Model model) {
+        for (Node n : NetworkGraph.of(model).nodes()) {
+            if (n.layer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer c) {
+                return c.getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return the vocabulary size when the network's first layer is an embedding (its input is token ids, not
+     * values), else 0
+     */
+    public static long tokenVocabulary(Model model) {
+        for (Node n : NetworkGraph.of(model).nodes()) {
+            if (n.layer() != null) {
+                return n.kind() == NodeKind.EMBEDDING
+                        ? ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) n.layer()).getNIn() : 0;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first node (and parameter) that holds NaN or infinite values, and
+     *                                  how many: such a model cannot be quantized or widened meaningfully
+     */
+    public static void requireFiniteParameters(Model model) {
+        for (Node n : NetworkGraph.of(model).nodes()) {
+            if (n.layer() == null) continue;
+            for (Map.Entry<String, INDArray> p : layer(model, n).paramTable().entrySet()) {
+                INDArray v = p.getValue();
+                if (!Double.isFinite(v.sumNumber().doubleValue())) {
+                    long nan = v.isNaN().castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue();
+                    long inf = v.isInfinite().castTo(org.nd4j.linalg.api.buffer.DataType.LONG).sumNumber().longValue();
+                    if (nan + inf > 0) {
+                        throw new IllegalArgumentException(n.describe() + " has " + nan + " NaN and " + inf
+                                + " infinite values in its parameter " + p.getKey() + " (of " + v.length() + "): the"
+                                + " model is damaged (diverged training or a corrupt file); use a finite model");
+                    }
+                }
+            }
+        }
+    }
 }

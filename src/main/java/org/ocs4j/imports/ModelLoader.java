@@ -2,14 +2,11 @@ package org.ocs4j.imports;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
+import org.ocs4j.io.ModelZip;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Loads a model file of any format ocs4j reads: a DL4J {@link ModelSerializer} zip (MultiLayerNetwork or
@@ -30,13 +27,18 @@ public final class ModelLoader {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("model file " + file + " does not exist (or is not a file)");
         }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (KerasModels.isHdf5(file)) {
             return KerasModels.load(file);
         }
-        if (file.getFileName().toString().endsWith(".pb")) {
+        if (name.endsWith(".h5") || name.endsWith(".hdf5") || name.endsWith(".keras")) {
+            throw new IllegalArgumentException("model file " + file + " is named like a Keras HDF5 model but does not"
+                    + " start with the HDF5 signature: corrupt, truncated, or not a Keras model");
+        }
+        if (name.endsWith(".pb")) {
             return TfMobileNetV1.importFrozenGraph(file);
         }
-        String configuration = configurationJson(file);
+        String configuration = ModelZip.configuration(file);
         try {
             if (configuration.contains("\"vertices\"")) {
                 return ModelSerializer.restoreComputationGraph(file.toFile(), false);
@@ -45,26 +47,10 @@ public final class ModelLoader {
                 return ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
             }
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("model file " + file + " could not be read as a DL4J model: " + e.getMessage(), e);
+            throw new IllegalArgumentException("model file " + file + " could not be read as a DL4J model: "
+                    + e.getMessage(), e);
         }
         throw new IllegalArgumentException("model file " + file
                 + " holds neither a MultiLayerNetwork nor a ComputationGraph configuration");
     }
-
-    private static String configurationJson(Path file) {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry entry = zip.getEntry("configuration.json");
-            if (entry == null) {
-                throw new IllegalArgumentException("model file " + file
-                        + " is a zip without configuration.json: not a DL4J ModelSerializer file");
-            }
-            try (InputStream in = zip.getInputStream(entry)) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new IllegalArgumentException("model file " + file + " is not a readable zip (corrupt or truncated?): "
-                    + e.getMessage(), e);
-        }
-    }
-
 }

@@ -134,6 +134,32 @@ public final class ModelFiles {
         }
     }
 
+    /**
+     * Checks a command's outputs before anything is written, so that no output is left behind when another is
+     * refused: each must be a regular file or not exist ({@link #requireRegularTarget}), and no two may name the
+     * same file ({@code --out X --report X}, named by both options).
+     *
+     * @param options option names and their paths, alternating ({@code "--out", out, "--report", report}); null
+     *                paths are skipped
+     */
+    public static void requireOutputs(Object... options) {
+        for (int i = 0; i + 1 < options.length; i += 2) {
+            if (options[i + 1] != null) {
+                requireRegularTarget((Path) options[i + 1]);
+            }
+        }
+        for (int i = 0; i + 1 < options.length; i += 2) {
+            for (int j = i + 2; j + 1 < options.length; j += 2) {
+                Path a = (Path) options[i + 1];
+                Path b = (Path) options[j + 1];
+                if (a != null && b != null && a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+                    throw new IllegalArgumentException(options[j] + " " + b + " is the same file as " + options[i]
+                            + " " + a + ": each output needs its own file; choose another " + options[j]);
+                }
+            }
+        }
+    }
+
     /** @return the SHA-256 of a file, in hex */
     public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

@@ -6,11 +6,13 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.ocs4j.exec.FastInference;
 import org.ocs4j.progress.Progress;
+import org.ocs4j.quant.ClipMethod;
 import org.ocs4j.quant.TensorStatistics;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -46,20 +48,27 @@ public final class Calibrator {
     /**
      * Two passes (ranges, then histograms) over the outputs of {@code nodes}.
      *
+     * @param methods the clip methods the statistics must serve (their histograms only are filled)
      * @return node name → statistics of its output, in the order given
      */
-    public Map<String, TensorStatistics> statistics(Model model, Collection<String> nodes) {
+    public Map<String, TensorStatistics> statistics(Model model, Collection<String> nodes, Set<ClipMethod> methods) {
         if (!data.resetSupported()) {
             throw new IllegalArgumentException("calibration needs two passes, but the iterator "
                     + data.getClass().getSimpleName() + " cannot reset");
         }
         Map<String, TensorStatistics> stats = new LinkedHashMap<>();
         for (String n : nodes) {
-            stats.computeIfAbsent(n, k -> new TensorStatistics(TensorStatistics.DEFAULT_KL_BINS));
+            stats.computeIfAbsent(n, k -> new TensorStatistics(TensorStatistics.DEFAULT_KL_BINS, methods));
         }
         pass(model, "calibrating ranges", (name, a) -> {
             TensorStatistics s = stats.get(name);
-            if (s != null) s.observeRange(a);
+            if (s == null) return;
+            try {
+                s.observeRange(a);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the output of node \"" + name + "\" holds NaN or infinite values"
+                        + " on the calibration data (" + e.getMessage() + "): check the calibration data for NaN", e);
+            }
         });
         pass(model, "calibrating histograms", (name, a) -> {
             TensorStatistics s = stats.get(name);

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ocs4j.graph.Networks;
 import org.ocs4j.progress.Progress;
 import org.ocs4j.quant.QuantizedLayer;
 import org.ocs4j.rewrite.WidenPlan;
@@ -27,6 +28,8 @@ public final class Work {
     final CalibrationData calibrationData;
     final Path calibrationCache;
     final InputType[] inputTypes;
+    /** A folder of calibration caches, one per calibrated activation layout, or null. */
+    private Path calibrationFolder;
 
     /** The model as the stages have made it so far. */
     Model model;
@@ -53,6 +56,8 @@ public final class Work {
      * @param calibrationCache a calibration statistics file to reuse or write, or null
      * @param progress         told of every long step
      * @param inputTypes       the network's input types, or none (then multiply-add counts are not reported)
+     * @throws IllegalArgumentException when the model is of another kind, or a layer's parameters hold NaN or
+     *                                  infinite values (naming it)
      */
     public Work(OcsConfig config, Model original, CalibrationData calibrationData, Path calibrationCache,
                 Progress progress, InputType... inputTypes) {
@@ -60,6 +65,7 @@ public final class Work {
             throw new IllegalArgumentException("ocs4j works on a MultiLayerNetwork or ComputationGraph, not "
                     + (original == null ? "null" : original.getClass().getSimpleName()));
         }
+        Networks.requireFiniteParameters(original);
         this.config = config;
         this.original = original;
         this.model = original;
@@ -67,6 +73,26 @@ public final class Work {
         this.calibrationCache = calibrationCache;
         this.progress = progress == null ? Progress.NONE : progress;
         this.inputTypes = inputTypes.clone();
+    }
+
+    /**
+     * Reuses and writes calibration caches in {@code folder}, one per calibrated activation layout, named by its
+     * fingerprint ({@code activations-<first 16 hex digits>.json}) — what a sweep does, so that every cell whose
+     * model computes the same activations (no OCS; OCS variants that duplicate the same channels) calibrates once.
+     * Replaces the single cache file given to the constructor.
+     *
+     * @param folder an existing folder
+     * @return this
+     */
+    public Work calibrationCachesIn(Path folder) {
+        this.calibrationFolder = folder;
+        return this;
+    }
+
+    /** @return the cache file for activations of this fingerprint: the named file, one in the folder, or null */
+    Path calibrationCacheFile(String fingerprint) {
+        return calibrationFolder != null ? calibrationFolder.resolve("activations-" + fingerprint.substring(0, 16)
+                + ".json") : calibrationCache;
     }
 
     /** @return the model as the stages have made it (after the last stage: the result) */

@@ -19,10 +19,10 @@ import java.util.Map;
 
 /**
  * Calibration statistics saved to JSON and reused by another run on the same model (like TensorRT's calibration
- * cache). The file records the model's fingerprint — SHA-256 of its configuration JSON and parameters, taken on the
- * model that was calibrated (after OCS widening, so a cache made for another expand ratio is refused too) — and
- * the statistics of every quantized layer's input. Statistics, not clip values, are stored, so any bit width and
- * clip method can be computed from one cache.
+ * cache). The file records the fingerprint of what was calibrated ({@link #fingerprint(Model, String)}: the model
+ * before weight OCS and which channels weight OCS duplicated, so a cache made for another model or expand ratio is
+ * refused) and the statistics of every quantized layer's input. Statistics, not clip values, are stored, so any bit
+ * width and clip method the statistics serve can be computed from one cache.
  *
  * @param fingerprint the calibrated model's fingerprint
  * @param data        what the calibration data was (which data, how drawn, seed, preprocessing, batch size)
@@ -40,8 +40,23 @@ public record CalibrationCache(String fingerprint, String data, int batches, Str
      * parameter values
      */
     public static String fingerprint(Model model) {
+        return fingerprint(model, "");
+    }
+
+    /**
+     * @param model      the model before weight OCS (after activation OCS, which changes activations)
+     * @param duplicated which channels weight OCS duplicates ({@code WidenPlan.duplicatedChannels()}), "" for none
+     * @return the fingerprint of the activations a widened model computes: SHA-256 of the model's configuration
+     * JSON (seed and input lengths ignored), its parameter values and, when not empty, {@code duplicated}. Widened
+     * variants that duplicate the same channels — halved plainly or on the grid of any bit width or clip value —
+     * compute the same activations up to float rounding, and share a fingerprint.
+     */
+    public static String fingerprint(Model model, String duplicated) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
+            if (!duplicated.isEmpty()) {
+                md.update(("duplicated channels\n" + duplicated).getBytes(StandardCharsets.UTF_8));
+            }
             String json = model instanceof MultiLayerNetwork m ? m.getLayerWiseConfigurations().toJson()
                     : ((ComputationGraph) model).getConfiguration().toJson();
             // DL4J records the configuration's random seed, which defaults to the clock: a model imported or built
@@ -98,11 +113,12 @@ public record CalibrationCache(String fingerprint, String data, int batches, Str
     }
 
     /**
-     * Reads a cache and checks it belongs to {@code model}.
+     * Reads a cache and checks its fingerprint.
      *
+     * @param expected the fingerprint of what is being calibrated ({@link #fingerprint(Model, String)})
      * @throws IllegalArgumentException naming the file when it is unreadable or made for another model
      */
-    public static CalibrationCache load(Path file, Model model) {
+    public static CalibrationCache load(Path file, String expected) {
         CalibrationCache cache;
         try {
             cache = MAPPER.readValue(Files.readString(file), CalibrationCache.class);
@@ -114,10 +130,9 @@ public record CalibrationCache(String fingerprint, String data, int batches, Str
             throw new IllegalArgumentException("calibration file " + file + " does not record which data made it"
                     + " (an older ocs4j wrote it): delete it to calibrate again");
         }
-        String expected = fingerprint(model);
         if (!expected.equals(cache.fingerprint())) {
-            throw new IllegalArgumentException("calibration file " + file + " was made for another model (fingerprint "
-                    + cache.fingerprint() + ", this model " + expected + "); delete it or choose another file");
+            throw new IllegalArgumentException("calibration file " + file + " was made for another model or expand"
+                    + " ratio (fingerprint " + cache.fingerprint() + ", this model " + expected + "); delete it or choose another file");
         }
         return cache;
     }

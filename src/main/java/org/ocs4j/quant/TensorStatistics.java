@@ -3,11 +3,17 @@ package org.ocs4j.quant;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
  * Streaming statistics of one tensor (weights, or a layer's activations over calibration batches) in two passes,
  * as TensorRT calibrates: pass 1 ({@link #observeRange}) finds count, min, max and mean; pass 2
  * ({@link #observeDistribution}) fills the histograms whose ranges depend on them, and the mean absolute
  * deviation. Memory is independent of the number of batches. {@link #of(INDArray)} does both passes on one array.
+ * Pass 2 fills only the histograms of the clip methods the statistics are made {@linkplain #TensorStatistics(int, Set)
+ * for} — the MSE histogram always (every clip method reports its error on it) — as the histograms are most of
+ * calibration's cost.
  */
 public final class TensorStatistics {
 
@@ -21,6 +27,7 @@ public final class TensorStatistics {
     public static final int PERCENTILE_BINS = 8192;
 
     private final int klBins;
+    private final Set<ClipMethod> methods;
     private long count;
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
@@ -32,12 +39,36 @@ public final class TensorStatistics {
     private Histogram klHistogram;
     private Histogram absHistogram;
 
-    /** @param klBins bins of the KL histogram, odd and ≥ 3 */
+    /** Statistics for every clip method. @param klBins bins of the KL histogram, odd and ≥ 3 */
     public TensorStatistics(int klBins) {
+        this(klBins, EnumSet.allOf(ClipMethod.class));
+    }
+
+    /**
+     * Statistics for the given clip methods only: ACIQ adds its histogram and the mean absolute deviation, KL its
+     * histogram, PERCENTILE the |x| histogram; NONE, MAX and MSE need the MSE histogram alone.
+     *
+     * @param klBins  bins of the KL histogram, odd and ≥ 3
+     * @param methods the clip methods the statistics must serve (at least one)
+     */
+    public TensorStatistics(int klBins, Set<ClipMethod> methods) {
         if (klBins < 3 || klBins % 2 == 0) {
             throw new IllegalArgumentException("KL histogram bins " + klBins + " must be odd and at least 3");
         }
+        if (methods.isEmpty()) {
+            throw new IllegalArgumentException("statistics must serve at least one clip method");
+        }
         this.klBins = klBins;
+        this.methods = Set.copyOf(methods);
+    }
+
+    /** @return whether these statistics hold what {@code method} estimates its clip value from */
+    public boolean serves(ClipMethod method) {
+        return methods.contains(method) || !needsOwnData(method);
+    }
+
+    private static boolean needsOwnData(ClipMethod method) {
+        return method == ClipMethod.ACIQ || method == ClipMethod.KL || method == ClipMethod.PERCENTILE;
     }
 
     /** @return statistics of one array, both passes done, with the default KL bins */
@@ -82,10 +113,16 @@ public final class TensorStatistics {
             createHistograms();
         }
         mseHistogram.add(batch);
-        aciqHistogram.add(batch);
-        klHistogram.add(batch);
-        absHistogram.add(Transforms.abs(batch, true));
-        sumAbsDeviation += Transforms.abs(batch.sub(mean()), false).sumNumber().doubleValue();
+        if (aciqHistogram != null) {
+            aciqHistogram.add(batch);
+            sumAbsDeviation += Transforms.abs(batch.sub(mean()), false).sumNumber().doubleValue();
+        }
+        if (klHistogram != null) {
+            klHistogram.add(batch);
+        }
+        if (absHistogram != null) {
+            absHistogram.add(Transforms.abs(batch, true));
+        }
         distributionCount += batch.length();
     }
 
@@ -96,9 +133,9 @@ public final class TensorStatistics {
         double hi = min < max ? max : max + spread;
         double sym = m > 0 ? m : spread;
         mseHistogram = new Histogram(lo, hi, MSE_BINS);
-        aciqHistogram = new Histogram(-sym, sym, ACIQ_BINS);
-        klHistogram = new Histogram(-sym, sym, klBins);
-        absHistogram = new Histogram(0.0, sym, PERCENTILE_BINS);
+        aciqHistogram = methods.contains(ClipMethod.ACIQ) ? new Histogram(-sym, sym, ACIQ_BINS) : null;
+        klHistogram = methods.contains(ClipMethod.KL) ? new Histogram(-sym, sym, klBins) : null;
+        absHistogram = methods.contains(ClipMethod.PERCENTILE) ? new Histogram(0.0, sym, PERCENTILE_BINS) : null;
     }
 
     /** @return the number of values seen in pass 1 */
@@ -130,9 +167,10 @@ public final class TensorStatistics {
         return sum / count;
     }
 
-    /** @return {@code mean|x - mean x|} (pass 2) */
+    /** @return {@code mean|x - mean x|} (pass 2; statistics that serve ACIQ) */
     public double meanAbsoluteDeviation() {
         requireDistribution();
+        require(ClipMethod.ACIQ, aciqHistogram);
         return sumAbsDeviation / distributionCount;
     }
 
@@ -143,17 +181,25 @@ public final class TensorStatistics {
 
     Histogram aciqHistogram() {
         requireDistribution();
-        return aciqHistogram;
+        return require(ClipMethod.ACIQ, aciqHistogram);
     }
 
     Histogram klHistogram() {
         requireDistribution();
-        return klHistogram;
+        return require(ClipMethod.KL, klHistogram);
     }
 
     Histogram absHistogram() {
         requireDistribution();
-        return absHistogram;
+        return require(ClipMethod.PERCENTILE, absHistogram);
+    }
+
+    private Histogram require(ClipMethod method, Histogram h) {
+        if (h == null) {
+            throw new IllegalStateException("these statistics were gathered for clip methods " + methods
+                    + " and hold nothing for " + method + ": gather them for " + method + " too");
+        }
+        return h;
     }
 
     private void requireValues() {
@@ -182,9 +228,9 @@ public final class TensorStatistics {
      * @param sum             sum of the values
      * @param sumAbsDeviation {@code Σ|x - mean|}
      * @param mse             counts of the MSE histogram
-     * @param aciq            counts of the ACIQ histogram
-     * @param kl              counts of the KL histogram
-     * @param abs             counts of the |x| histogram
+     * @param aciq            counts of the ACIQ histogram, or null when the statistics do not serve ACIQ
+     * @param kl              counts of the KL histogram, or null when they do not serve KL
+     * @param abs             counts of the |x| histogram, or null when they do not serve PERCENTILE
      */
     public record Snapshot(int klBins, long count, double min, double max, double sum, double sumAbsDeviation,
                            double[] mse, double[] aciq, double[] kl, double[] abs) {
@@ -194,21 +240,32 @@ public final class TensorStatistics {
     public Snapshot snapshot() {
         requireDistribution();
         return new Snapshot(klBins, count, min, max, sum, sumAbsDeviation, mseHistogram.counts(),
-                aciqHistogram.counts(), klHistogram.counts(), absHistogram.counts());
+                countsOrNull(aciqHistogram), countsOrNull(klHistogram), countsOrNull(absHistogram));
     }
 
-    /** @return statistics restored from a snapshot (both passes done) */
+    private static double[] countsOrNull(Histogram h) {
+        return h == null ? null : h.counts();
+    }
+
+    /** @return statistics restored from a snapshot (both passes done), serving the methods whose data it holds */
     public static TensorStatistics fromSnapshot(Snapshot s) {
-        TensorStatistics t = new TensorStatistics(s.klBins());
+        if (s.mse() == null) {
+            throw new IllegalArgumentException("saved statistics without their MSE histogram");
+        }
+        Set<ClipMethod> methods = EnumSet.of(ClipMethod.NONE, ClipMethod.MAX, ClipMethod.MSE);
+        if (s.aciq() != null) methods.add(ClipMethod.ACIQ);
+        if (s.kl() != null) methods.add(ClipMethod.KL);
+        if (s.abs() != null) methods.add(ClipMethod.PERCENTILE);
+        TensorStatistics t = new TensorStatistics(s.klBins(), methods);
         t.count = s.count();
         t.min = s.min();
         t.max = s.max();
         t.sum = s.sum();
         t.createHistograms();
         t.mseHistogram.restore(s.mse());
-        t.aciqHistogram.restore(s.aciq());
-        t.klHistogram.restore(s.kl());
-        t.absHistogram.restore(s.abs());
+        if (t.aciqHistogram != null) t.aciqHistogram.restore(s.aciq());
+        if (t.klHistogram != null) t.klHistogram.restore(s.kl());
+        if (t.absHistogram != null) t.absHistogram.restore(s.abs());
         t.sumAbsDeviation = s.sumAbsDeviation();
         t.distributionCount = s.count();
         return t;

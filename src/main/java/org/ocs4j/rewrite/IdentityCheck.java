@@ -75,6 +75,23 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput) {
         return run(original, widened, inputs);
     }
 
+    /**
+     * Runs both models on seeded token ids drawn uniformly from {@code [0, vocabulary)} (a language model's input).
+     *
+     * @param shapes one full input shape ({@code [batch, length]}) per network input
+     */
+    public static IdentityCheck onRandomTokens(Model original, Model widened, long seed, long vocabulary,
+                                               long[]... shapes) {
+        Nd4j.getRandom().setSeed(seed);
+        DataType type = original.params().dataType();
+        INDArray[] inputs = new INDArray[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            inputs[i] = Transforms.floor(Nd4j.rand(type, shapes[i]).muli(vocabulary), false);
+            Transforms.min(inputs[i], vocabulary - 1, false);
+        }
+        return run(original, widened, inputs);
+    }
+
     /** @return {@code maxAbsDiff / maxAbsOutput} (0 when both are 0) */
     public double relativeDiff() {
         return maxAbsOutput == 0.0 ? (maxAbsDiff == 0.0 ? 0.0 : Double.POSITIVE_INFINITY) : maxAbsDiff / maxAbsOutput;

@@ -17,6 +17,21 @@ public record WidenPlan(NetworkGraph graph, WidenSettings settings, List<Consume
                  Map<String, ProducerGroup> groups, List<SkippedLayer> skipped) {
 
     /**
+     * @return which channels the widened model duplicates, and how: per split layer its name, realization and the
+     * origin of every appended channel — everything that decides the widened model's activations apart from float
+     * rounding (the split weights' values do not: every copy of a channel carries the same activation, and the
+     * halves sum back to the original weight). Empty when nothing is split.
+     */
+    public String duplicatedChannels() {
+        StringBuilder b = new StringBuilder();
+        for (ConsumerSplit s : splits) {
+            b.append(s.consumer().name()).append(' ').append(s.realization()).append(' ')
+                    .append(java.util.Arrays.toString(s.split().plan().origin())).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
      * One split layer.
      *
      * @param consumer the split layer

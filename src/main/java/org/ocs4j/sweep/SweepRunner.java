@@ -24,9 +24,10 @@ import java.util.Map;
  * Runs a {@link SweepConfig} on one model: the FP32 reference, then every row × column cell through the quantization
  * {@link Pipeline} and the {@link Scorer}. Each finished cell is stored in the output directory at once
  * ({@link SweepStore}); a rerun after an interruption reads finished cells back and computes only the rest.
- * Activation calibration statistics are cached per distinct calibrated model in {@code calibration/} (one file for
- * every column without OCS; one per OCS variant, whose widened weights differ) and so are computed once. The input
- * model is never modified. Made by {@code Ocs.sweep(model)}; every setter is optional but the scorer.
+ * Activation calibration statistics are cached in {@code calibration/}, one file per distinct activation layout (one
+ * for every column without OCS; one per set of channels OCS duplicates, shared by the variants that duplicate the same
+ * channels whatever their bits, grid or clip; see {@link Work#calibrationCachesIn}), and so are computed once. The
+ * input model is never modified. Made by {@code Ocs.sweep(model)}; every setter is optional but the scorer.
  */
 public final class SweepRunner {
 
@@ -227,16 +228,12 @@ public final class SweepRunner {
     private Cell measure(Row row, Column column, String filedAs, Path dir) {
         long t0 = System.nanoTime();
         OcsConfig cell = column.config(config.base(), row.weightBits(), row.activationBits());
-        Path cache = row.activationBits() == 0 ? null : dir.resolve("calibration").resolve(cacheName(row, column));
-        if (cache != null) {
-            try {
-                java.nio.file.Files.createDirectories(cache.getParent());
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not create " + cache.getParent(), e);
-            }
+        Work work = new Work(cell, model,
+                calibration == null ? null : new CalibrationData(calibration, calibrationDescription), null, progress);
+        if (row.activationBits() != 0) {
+            work.calibrationCachesIn(calibrationFolder(dir));
         }
-        Work w = Pipeline.quantization().run(new Work(cell, model,
-                calibration == null ? null : new CalibrationData(calibration, calibrationDescription), cache, progress));
+        Work w = Pipeline.quantization().run(work);
         Scorer.Score s = scorer.score(w.model(), progress);
         Map<String, Double> metrics = new LinkedHashMap<>(s.metrics());
         if (calibration != null) {
@@ -250,14 +247,13 @@ public final class SweepRunner {
                 extra, layers);
     }
 
-    /** One calibration file per distinct calibrated model: the FP32 model, or one OCS variant. */
-    static String cacheName(Row row, Column column) {
-        if (column.expandRatio() == 0) {
-            return "fp32-model.json";
+    private static Path calibrationFolder(Path dir) {
+        Path folder = dir.resolve("calibration");
+        try {
+            return java.nio.file.Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + folder, e);
         }
-        String name = "ocs-r" + column.expandRatio() + (column.gridAware()
-                ? "-grid-" + column.clip().toString().replace(':', '_') + "-w" + row.weightBits() : "-plain");
-        return name + ".json";
     }
 
     private static double seconds(long t0) {

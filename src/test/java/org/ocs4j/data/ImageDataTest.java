@@ -111,6 +111,59 @@ class ImageDataTest {
         assertEquals(255 - 116.779, caffe.getFeatures().getDouble(0, 1, 4, 4), 1e-3);
     }
 
+    /** ocs4j decodes each image itself (to name a file that fails); the pixels are DataVec's to the last bit. */
+    @Test
+    void batchesAreDecodedExactlyAsDataVecsImageRecordReaderDecodesThem() throws Exception {
+        check(Cifar10.classFolders(SharedData.require("cifar10/test")).sample(40, 1),
+                ImagePreprocessing.resize(32, 32, Normalization.UNIT).channelsLast());
+        LabelledImages imagenet = ImageFolders.open(SharedData.require("imagenet/val-1300"), null, null).first(24);
+        check(imagenet, ImagePreprocessing.resizeAndCenterCrop(224, Normalization.TF));
+        check(imagenet, ImagePreprocessing.resize(160, 128, Normalization.CAFFE));
+    }
+
+    private static void check(LabelledImages images, ImagePreprocessing pre) throws Exception {
+        var reader = new org.datavec.image.recordreader.ImageRecordReader(pre.height(), pre.width(), 3,
+                pre.layout() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW, new IndexLabels(images),
+                LabelledImages.transform(pre));
+        reader.initialize(new org.datavec.api.split.CollectionInputSplit(
+                images.files().stream().map(Path::toUri).toList()));
+        var dataVec = new org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator(reader, 16, 1,
+                images.numClasses());
+        dataVec.setPreProcessor(new ImageNormalizer(pre));
+        DataSetIterator ours = images.iterator(pre, 16);
+        int batches = 0;
+        while (dataVec.hasNext()) {
+            DataSet want = dataVec.next();
+            DataSet got = ours.next();
+            assertEquals(want.getFeatures(), got.getFeatures(), images.description() + " batch " + batches);
+            assertEquals(want.getLabels(), got.getLabels());
+            batches++;
+        }
+        assertTrue(!ours.hasNext() && batches > 0);
+        System.out.printf("%s, %s: %d batches identical to DataVec's ImageRecordReader%n", images.description(),
+                pre.describe(), batches);
+    }
+
+    /** File → label, as DataVec's label generators are asked. */
+    private record IndexLabels(LabelledImages images) implements org.datavec.api.io.labels.PathLabelGenerator {
+        @Override
+        public org.datavec.api.writable.Writable getLabelForPath(String path) {
+            int i = images.files().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
+                    .indexOf(Path.of(path).toAbsolutePath().normalize().toString());
+            return new org.datavec.api.writable.IntWritable(images.labels()[i]);
+        }
+
+        @Override
+        public org.datavec.api.writable.Writable getLabelForPath(java.net.URI uri) {
+            return getLabelForPath(Path.of(uri).toString());
+        }
+
+        @Override
+        public boolean inferLabelClasses() {
+            return false;
+        }
+    }
+
     @Test
     void batchesCoverEveryImageOnce() {
         LabelledImages images = Cifar10.classFolders(SharedData.require("cifar10/test")).first(70);

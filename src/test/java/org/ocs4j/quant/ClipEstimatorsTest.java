@@ -127,6 +127,33 @@ class ClipEstimatorsTest {
     }
 
     @Test
+    void statisticsForSomeMethodsGiveTheSameClipValuesAndRefuseTheOthersNamed() {
+        INDArray x = array("laplace+outliers");
+        TensorStatistics all = TensorStatistics.of(x);
+        for (ClipMethod m : ClipMethod.values()) {
+            TensorStatistics only = new TensorStatistics(TensorStatistics.DEFAULT_KL_BINS, java.util.EnumSet.of(m));
+            only.observeRange(x);
+            only.observeDistribution(x);
+            TensorStatistics restored = TensorStatistics.fromSnapshot(only.snapshot());
+            for (ClipMethod asked : ClipMethod.values()) {
+                boolean served = asked == m || asked == ClipMethod.NONE || asked == ClipMethod.MAX
+                        || asked == ClipMethod.MSE;
+                assertEquals(served, only.serves(asked), m + " statistics serving " + asked);
+                assertEquals(served, restored.serves(asked), "restored " + m + " statistics serving " + asked);
+                if (served) {
+                    double want = ClipEstimators.estimate(asked, all, 6).alpha();
+                    assertEquals(want, ClipEstimators.estimate(asked, only, 6).alpha(), 0.0, m + " → " + asked);
+                    assertEquals(want, ClipEstimators.estimate(asked, restored, 6).alpha(), 0.0, m + " → " + asked);
+                } else {
+                    IllegalStateException e = assertThrows(IllegalStateException.class,
+                            () -> ClipEstimators.estimate(asked, only, 6));
+                    assertTrue(e.getMessage().contains("hold nothing for " + asked), e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
     void badInputIsNamed() {
         IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
                 () -> TensorStatistics.of(Nd4j.createFromArray(1.0, Double.NaN)));

@@ -101,7 +101,7 @@ class SweepRunnerTest {
         assertEquals(8, uninterrupted.cells().size());
         assertEquals(0, uninterrupted.reused());
         assertTrue(Files.list(dir.resolve("a").resolve("calibration")).count() >= 2,
-                "one calibration file for the FP32-calibrated columns, one per OCS variant");
+                "one calibration file for the columns without OCS, one per set of duplicated channels");
 
         Path b = dir.resolve("b");
         CountingScorer killed = new CountingScorer(3);
