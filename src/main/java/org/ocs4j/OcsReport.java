@@ -18,9 +18,11 @@ import java.util.Locale;
  * @param activationSplitting activation OCS, or null
  * @param layers              per quantized layer, in topological order: clip values and SQNRs
  * @param calibration         how calibration data was used (or null when none was needed)
+ * @param identity            how the rewritten FP32 model was checked against the original (null when OCS rewrote
+ *                            nothing)
  */
 public record OcsReport(OcsConfig config, WidenReport widening, WidenReport activationSplitting,
-                        List<QuantizedLayer> layers, String calibration) {
+                        List<QuantizedLayer> layers, String calibration, String identity) {
 
     public OcsReport {
         layers = List.copyOf(layers);
@@ -38,6 +40,7 @@ public record OcsReport(OcsConfig config, WidenReport widening, WidenReport acti
         StringBuilder sb = new StringBuilder(config.toString());
         if (widening != null) sb.append("\nweight OCS: ").append(widening);
         if (activationSplitting != null) sb.append("\nactivation OCS: ").append(activationSplitting);
+        if (identity != null) sb.append("\nidentity: ").append(identity);
         if (!layers.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%n%d layers quantized; worst first:", layers.size()));
             for (QuantizedLayer l : worstFirst().subList(0, Math.min(5, layers.size()))) {
@@ -46,6 +49,9 @@ public record OcsReport(OcsConfig config, WidenReport widening, WidenReport acti
                 if (l.activationGrid() != null) {
                     sb.append(String.format(Locale.ROOT, ", input α %.4g (%s), SQNR %.2f dB", l.activationAlpha(),
                             l.activationGrid(), l.activationSqnrDb()));
+                }
+                if (!Double.isNaN(l.outputError())) {
+                    sb.append(String.format(Locale.ROOT, ", output error vs FP32 %.3g", l.outputError()));
                 }
             }
         }

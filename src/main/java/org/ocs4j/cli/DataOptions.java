@@ -186,6 +186,12 @@ final class DataOptions {
         if (modelFile.getFileName().toString().endsWith(".pb")) {
             return TfMobileNetV1.inputSize(modelFile);
         }
+        if (org.ocs4j.imports.KerasModels.isHdf5(modelFile)) {
+            var declared = org.ocs4j.imports.KerasModels.imageSize(modelFile);
+            if (declared.isPresent()) {
+                return declared.get();
+            }
+        }
         throw new IllegalArgumentException(modelFile.getFileName() + " does not record its input size: give --size H,W");
     }
 }

@@ -39,6 +39,9 @@ final class QuantizeReportJson {
             m.put("type", l.layerType());
             m.put("weightAlpha", l.weightAlpha());
             m.put("weightSqnrDb", l.weightSqnrDb());
+            if (!Double.isNaN(l.outputError())) {
+                m.put("outputErrorVsFp32", l.outputError());
+            }
             if (l.split() != null) m.put("ocs", l.split());
             if (l.activationGrid() != null) {
                 m.put("activationAlpha", l.activationAlpha());

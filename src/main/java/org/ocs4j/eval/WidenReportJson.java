@@ -47,6 +47,7 @@ public final class WidenReportJson {
         totals.put("maxAbsDiff", identity.maxAbsDiff());
         totals.put("maxAbsOutput", identity.maxAbsOutput());
         totals.put("relativeDiff", identity.relativeDiff());
+        totals.put("relativeDiffInDouble", identity.relativeDiff64());
         root.put("totals", totals);
 
         List<Map<String, Object>> layers = new ArrayList<>();

@@ -39,6 +39,29 @@ public final class KerasModels {
         }
     }
 
+    /**
+     * The image size a Keras model declares in its first layer's {@code batch_input_shape} ({@code [null, H, W, C]},
+     * an {@code InputLayer} of a functional model or the first layer of a Sequential one), read from the file's
+     * {@code model_config}.
+     *
+     * @return {@code {H, W}}, or empty when the file declares no 4-dimensional input
+     */
+    public static java.util.Optional<int[]> imageSize(Path h5) {
+        try (org.deeplearning4j.nn.modelimport.keras.Hdf5Archive archive =
+                     new org.deeplearning4j.nn.modelimport.keras.Hdf5Archive(h5.toAbsolutePath().toString())) {
+            com.fasterxml.jackson.databind.JsonNode config = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(archive.readAttributeAsJson("model_config")).path("config");
+            com.fasterxml.jackson.databind.JsonNode layers = config.isArray() ? config : config.path("layers");
+            com.fasterxml.jackson.databind.JsonNode shape = layers.path(0).path("config").path("batch_input_shape");
+            if (shape.size() == 4 && shape.get(1).canConvertToInt() && shape.get(2).canConvertToInt()) {
+                return java.util.Optional.of(new int[] {shape.get(1).asInt(), shape.get(2).asInt()});
+            }
+            return java.util.Optional.empty();
+        } catch (Exception e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** @return true when the file starts with the HDF5 signature */
     public static boolean isHdf5(Path file) {
         byte[] signature = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};

@@ -35,5 +35,6 @@ final class InsertActivationQuantizers implements Stage {
         QuantizerInsertion.Inserted inserted = QuantizerInsertion.insert(work.model, placeholders);
         work.model = inserted.model();
         work.quantizers.putAll(inserted.quantizers());
+        work.quantizedLayers.forEach(n -> work.renamed.put(n, inserted.nameOf(n)));
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * An ordered list of {@link Stage}s run over one {@link Work}. {@link #quantization()} is the whole flow: activation
- * OCS → plan splits → widen → quantize weights → insert activation quantizers → calibrate; {@link #widening()} stops
- * after the widened FP32 model. Every stage skips itself when the configuration does not ask for it.
+ * OCS → plan splits → widen → check the rewrite (exact in double precision) → quantize weights → insert activation
+ * quantizers → calibrate → measure each layer's output error; {@link #widening()} stops after the checked widened FP32 model. Every stage skips itself when the configuration does not ask for it.
  *
  * @param stages the stages, in order
  */
@@ -22,13 +22,13 @@ public record Pipeline(List<Stage> stages) {
 
     /** @return the simulated fixed-point flow */
     public static Pipeline quantization() {
-        return new Pipeline(List.of(new SplitActivations(), new PlanSplits(false), new Widen(), new QuantizeWeights(),
-                new InsertActivationQuantizers(), new Calibrate()));
+        return new Pipeline(List.of(new SplitActivations(), new PlanSplits(false), new Widen(), new CheckRewrite(),
+                new QuantizeWeights(), new InsertActivationQuantizers(), new Calibrate(), new MeasureOutputErrors()));
     }
 
     /** @return weight OCS alone: the widened FP32 model */
     public static Pipeline widening() {
-        return new Pipeline(List.of(new PlanSplits(true), new Widen()));
+        return new Pipeline(List.of(new PlanSplits(true), new Widen(), new CheckRewrite()));
     }
 
     /** Runs every stage in order on {@code work} and returns it (each stage's time logged at debug level). */

@@ -21,7 +21,8 @@ import java.util.Map;
  * Fake-quantizes the weights ({@code W}, and {@code RW} of an LSTM) of every layer the policy selects, in a copy of
  * the FP32 model: per tensor (split layers on the grid their halves were placed on) or per output channel; an LSTM's
  * recurrent weights in folded OCS form when weights are split. Biases stay FP32. Records each layer's clip value and
- * weight SQNR.
+ * weight SQNR — of a split layer on its effective weights in the original layout (split halves summed back) against
+ * the unsplit weights, so that split and unsplit layers are measured alike.
  */
 final class QuantizeWeights implements Stage {
 
@@ -81,11 +82,16 @@ final class QuantizeWeights implements Stage {
                         : WeightQuantizer.clipAlpha(c.weightClip(), before != null ? before : w, c.weightBits());
                 alpha = Math.max(alpha, WeightQuantizer.perTensor(w, c.weightBits(), a));
             }
-            signal += Sqnr.energy(original);
-            noise += Sqnr.energy(original.sub(w));
+            // a split layer's error is measured on its effective weights in the original layout, against the unsplit
+            // weight: the halves' errors add up where the network sees them
+            boolean folded = "W".equals(key) && split != null;
+            INDArray reference = folded ? unwidened.param(unwidened.find(n.name()).orElseThrow(), key) : original;
+            INDArray effective = folded ? split.effective(n.kind(), w, reference.shape()) : w;
+            signal += Sqnr.energy(reference);
+            noise += Sqnr.energy(reference.sub(effective));
         }
         return new QuantizedLayer(n.label(), n.typeName(), alpha, Sqnr.db(signal, noise), Double.NaN, null,
-                Double.NaN, notes.isEmpty() ? null : String.join("; ", notes));
+                Double.NaN, notes.isEmpty() ? null : String.join("; ", notes), Double.NaN);
     }
 
     /** Output-channel axis of a weight for per-channel scales. */

@@ -44,10 +44,14 @@ public final class Work {
     final List<String> quantizedLayers = new ArrayList<>();
     /** Node name of a quantized layer → its report. */
     final Map<String, QuantizedLayer> layers = new LinkedHashMap<>();
+    /** Node name of a quantized layer (in {@link #fp32}) → its name in {@link #model}, where the two differ. */
+    final Map<String, String> renamed = new LinkedHashMap<>();
     /** Node name of a quantized layer → node name of the activation quantizer at its input. */
     final Map<String, String> quantizers = new LinkedHashMap<>();
     /** How the calibration data was used, for reports: null until calibration ran or a cache was read. */
     String calibrationUsed;
+    /** How the rewritten model was checked against the original, for reports: null when nothing was rewritten. */
+    String identity;
 
     /**
      * @param config           what to do (validated)
@@ -113,6 +117,11 @@ public final class Work {
     /** @return one report per quantized layer, in topological order (empty when nothing was quantized) */
     public List<QuantizedLayer> layers() {
         return List.copyOf(layers.values());
+    }
+
+    /** @return how the rewritten FP32 model was checked against the original, or null when OCS rewrote nothing */
+    public String identity() {
+        return identity;
     }
 
     /** @return how calibration data was used, or null when none was needed */

@@ -11,13 +11,23 @@ package org.ocs4j.quant;
  * @param activationGrid  the activation grid, or null
  * @param activationSqnrDb the input's SQNR on the calibration histogram, dB, or NaN
  * @param split           how OCS was applied to this layer's matrices ({@code W widened: …; RW folded: …}), or null
+ * @param outputError     the layer's output in the quantized model against the FP32 model's, on calibration inputs:
+ *                        {@code Σ(y − y_fp32)² / Σ y_fp32²} (the errors of every layer up to it), or NaN when not
+ *                        measured
  */
 public record QuantizedLayer(String layer, String layerType, double weightAlpha, double weightSqnrDb,
                              double activationAlpha, FixedPointGrid activationGrid, double activationSqnrDb,
-                             String split) {
+                             String split, double outputError) {
 
     /** @return this report with the layer's input quantizer: clip value, grid and SQNR on the calibration histogram */
     public QuantizedLayer withActivation(double alpha, FixedPointGrid grid, double sqnrDb) {
-        return new QuantizedLayer(layer, layerType, weightAlpha, weightSqnrDb, alpha, grid, sqnrDb, split);
+        return new QuantizedLayer(layer, layerType, weightAlpha, weightSqnrDb, alpha, grid, sqnrDb, split,
+                outputError);
+    }
+
+    /** @return this report with the layer's output error against FP32 */
+    public QuantizedLayer withOutputError(double error) {
+        return new QuantizedLayer(layer, layerType, weightAlpha, weightSqnrDb, activationAlpha, activationGrid,
+                activationSqnrDb, split, error);
     }
 }

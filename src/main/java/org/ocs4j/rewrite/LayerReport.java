@@ -1,5 +1,10 @@
 package org.ocs4j.rewrite;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.ocs4j.graph.NodeKind;
+
 import java.util.Arrays;
 
 /**
@@ -17,13 +22,67 @@ import java.util.Arrays;
  * @param maxAbsBefore       {@code max|w|} before splitting
  * @param maxAbsAfter        {@code max|w|} after splitting
  * @param gridAlpha          the clip value whose grid the halves were placed on, or NaN for plain halving
+ * @param inputOrigins       original index of every input channel after the first {@code inputChannels}, as the
+ *                           widened layer reads them: its own appended channels and, when its producer is widened for
+ *                           other split layers too, theirs (which this layer reads with zero weights)
  */
 public record LayerReport(String layer, String layerType, long inputChannels, int[] splitChannels,
                           long featuresPerChannel, long extraWeights, long extraMacs, Realization realization,
-                          String via, double maxAbsBefore, double maxAbsAfter, double gridAlpha) {
+                          String via, double maxAbsBefore, double maxAbsAfter, double gridAlpha,
+                          int[] inputOrigins) {
 
     public LayerReport {
         splitChannels = splitChannels.clone();
+        inputOrigins = inputOrigins.clone();
+    }
+
+    @Override
+    public int[] inputOrigins() {
+        return inputOrigins.clone();
+    }
+
+    /**
+     * The weight this layer effectively applies to its original input channels: every appended channel's weights
+     * (a copy of channel {@code inputOrigins[i]}'s input) added back to that channel's, in the original layout —
+     * what a split layer's quantization error is measured on, against the unsplit weight. When the layer is also a
+     * widened producer, its appended output channels (copies of its own; an LSTM's per gate block) are left out.
+     *
+     * @param kind          the layer's kind (conv, dense, output, LSTM)
+     * @param widened       its widened weight {@code W} (quantized or not)
+     * @param originalShape the shape of the unsplit weight
+     * @return a new array of {@code originalShape}
+     */
+    public INDArray effective(NodeKind kind, INDArray widened, long[] originalShape) {
+        INDArray view = WeightLayout.channelView(kind, widened, featuresPerChannel);
+        int axis = kind == NodeKind.CONV ? 1 : 0;
+        INDArray folded = view.get(range(view.rank(), axis, 0, inputChannels)).dup();
+        for (int i = 0; i < inputOrigins.length; i++) {
+            folded.get(range(view.rank(), axis, inputOrigins[i], inputOrigins[i] + 1))
+                    .addi(view.get(range(view.rank(), axis, inputChannels + i, inputChannels + i + 1)));
+        }
+        INDArray w = WeightLayout.fromChannelView(kind, folded);
+        if (kind == NodeKind.LSTM && w.size(1) != originalShape[1]) { // units appended to each of the 4 gate blocks
+            long units = originalShape[1] / 4;
+            long widenedUnits = w.size(1) / 4;
+            INDArray[] gates = new INDArray[4];
+            for (int g = 0; g < 4; g++) {
+                gates[g] = w.get(NDArrayIndex.all(), NDArrayIndex.interval(g * widenedUnits, g * widenedUnits + units));
+            }
+            w = org.nd4j.linalg.factory.Nd4j.hstack(gates);
+        }
+        INDArrayIndex[] original = new INDArrayIndex[originalShape.length];
+        for (int d = 0; d < original.length; d++) {
+            original[d] = NDArrayIndex.interval(0, originalShape[d]);
+        }
+        return w.get(original).dup();
+    }
+
+    private static INDArrayIndex[] range(int rank, int axis, long from, long to) {
+        INDArrayIndex[] index = new INDArrayIndex[rank];
+        for (int d = 0; d < rank; d++) {
+            index[d] = d == axis ? NDArrayIndex.interval(from, to) : NDArrayIndex.all();
+        }
+        return index;
     }
 
     @Override

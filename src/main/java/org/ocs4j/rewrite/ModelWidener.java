@@ -101,7 +101,8 @@ public final class ModelWidener {
                     ? s.group().producer().label() : rebuilt.mergeVertices().get(s.consumer().name());
             layers.add(new LayerReport(s.consumer().label(), s.consumer().typeName(), p.originalChannels(), p.origin(),
                     s.path().featuresPerChannel(), weights, macs, s.realization(), via, p.maxAbsBefore(),
-                    p.maxAbsAfter(), s.gridAlpha()));
+                    p.maxAbsAfter(), s.gridAlpha(), s.realization() == Realization.WIDENED_PRODUCER
+                            ? s.group().appended() : p.origin()));
             extraWeights += weights;
             extraMacs += macs;
         }

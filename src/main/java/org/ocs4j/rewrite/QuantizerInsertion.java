@@ -32,8 +32,15 @@ public final class QuantizerInsertion {
      *
      * @param model      the new model
      * @param quantizers consumer node name (in the input model) → node name of its quantizer in the new model
+     * @param renamed    node name in the input model → its name in the new model, for the nodes whose name changed
+     *                   (a MultiLayerNetwork's layers are numbered, so the inserted layers shift the numbers)
      */
-    public record Inserted(Model model, Map<String, String> quantizers) {
+    public record Inserted(Model model, Map<String, String> quantizers, Map<String, String> renamed) {
+
+        /** @return the new model's name of a node of the input model */
+        public String nameOf(String node) {
+            return renamed.getOrDefault(node, node);
+        }
     }
 
     /**
@@ -72,10 +79,12 @@ public final class QuantizerInsertion {
         conf.setConfs(confs);
         conf.setInputPreProcessors(pre);
         MultiLayerNetwork out = Networks.withZeroParameters(conf);
+        Map<String, String> renamed = new HashMap<>();
         for (int i = 0; i < newIndex.length; i++) {
             Networks.copyParameters(mln.getLayer(i), out.getLayer(newIndex[i]));
+            renamed.put(String.valueOf(i), String.valueOf(newIndex[i]));
         }
-        return new Inserted(out, names);
+        return new Inserted(out, names, renamed);
     }
 
     private static Inserted insert(ComputationGraph cg, Map<String, FakeQuantActivation> atInputOf) {
@@ -96,7 +105,7 @@ public final class QuantizerInsertion {
         for (org.deeplearning4j.nn.api.Layer l : cg.getLayers()) {
             Networks.copyParameters(l, out.getLayer(l.conf().getLayer().getLayerName()));
         }
-        return new Inserted(out, names);
+        return new Inserted(out, names, Map.of());
     }
 
     /**

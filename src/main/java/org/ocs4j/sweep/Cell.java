@@ -46,13 +46,15 @@ public record Cell(String row, String column, String resolvedAs, double value, M
      * @param weightSqnrDb     weight SQNR, dB
      * @param activationAlpha  input clip value (NaN when activations are FP32)
      * @param activationSqnrDb input SQNR on the calibration histogram, dB (NaN when FP32)
+     * @param outputError      output against FP32 on calibration inputs, {@code Σ(y − y_fp32)² / Σ y_fp32²} (NaN when
+     *                         not measured)
      */
     public record Layer(String layer, String type, double weightAlpha, double weightSqnrDb, double activationAlpha,
-                        double activationSqnrDb) {
+                        double activationSqnrDb, double outputError) {
 
         static Layer of(QuantizedLayer q) {
             return new Layer(q.layer(), q.layerType(), q.weightAlpha(), q.weightSqnrDb(), q.activationAlpha(),
-                    q.activationSqnrDb());
+                    q.activationSqnrDb(), q.outputError());
         }
     }
 }

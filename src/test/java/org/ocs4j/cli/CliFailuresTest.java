@@ -94,6 +94,11 @@ class CliFailuresTest {
                         "shape", "q.zip", "q.json"),
                 c("NaN in calibration data", quantize + " --activation-bits 8 --calibration {d}/nan.npy", 1,
                         "NaN", "q.zip", "q.json"),
+                c("truncated calibration .npy", quantize + " --activation-bits 8 --calibration {d}/cut.npy", 1,
+                        "cut.npy holds", "q.zip", "q.json"),
+                c("header-only .npy tensor", "tensor {d}/header.npy --bits 4", 1, "header.npy holds 0 bytes"),
+                c("sweep into a folder of the user's files", "sweep {d}/tiny.zip --normalization unit --data"
+                        + " {d}/cifar --skip-unreadable --out {d}/userfolder", 1, "--force"),
                 c("foreign calibration cache", quantize + " --activation-bits 8 --calibration {d}/calib.npy"
                         + " --calibration-cache {d}/foreign-cache.json", 1, "made for another model", "q.zip"),
                 c("missing data folder", eval + "{d}/nowhere", 1, "nowhere"),
@@ -129,6 +134,10 @@ class CliFailuresTest {
         var withNan = Nd4j.rand(8, 1, 28, 28);
         withNan.putScalar(new long[] {2, 0, 3, 3}, Double.NaN);
         NpyFiles.write(withNan, dir.resolve("nan.npy"));
+        byte[] npy = Files.readAllBytes(dir.resolve("calib.npy"));
+        Files.write(dir.resolve("cut.npy"), Arrays.copyOf(npy, npy.length / 2));
+        Files.write(dir.resolve("header.npy"), Arrays.copyOf(npy, 128));
+        Files.writeString(Files.createDirectories(dir.resolve("userfolder")).resolve("notes.txt"), "mine\n");
         Path other = dir.resolve("other.zip");
         assertEquals(0, CliTest.run("zoo", "lenet", "--out", other.toString(), "--seed", "8").code());
         CliTest.Run made = CliTest.run("quantize", other.toString(), "--weight-bits", "8", "--activation-bits", "8",

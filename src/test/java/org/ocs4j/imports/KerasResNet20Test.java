@@ -49,6 +49,13 @@ class KerasResNet20Test {
     }
 
     @Test
+    void theInputSizeComesFromTheKerasInputLayer() {
+        int[] hw = KerasModels.imageSize(SharedData.require("models/cifar10_resnet20/cifar10_ResNet20v1_model.h5"))
+                .orElseThrow();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {32, 32}, hw);
+    }
+
+    @Test
     void top1OnTheTenThousandTestImagesMatchesTheIndependentMeasurement() {
         ClassificationResult r = ClassifierEvaluator.evaluate(net, test.iterator(PRE, 250), 0, test.size(),
                 Progress.NONE);

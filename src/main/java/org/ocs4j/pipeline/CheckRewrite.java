@@ -1,0 +1,140 @@
+package org.ocs4j.pipeline;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.ocs4j.graph.NetworkGraph;
+import org.ocs4j.graph.Networks;
+import org.ocs4j.graph.Node;
+import org.ocs4j.rewrite.LayerReport;
+import org.ocs4j.rewrite.IdentityCheck;
+
+import java.util.List;
+
+/**
+ * After OCS rewrote the model, checks in double precision ({@link IdentityCheck#relativeDiffInDouble}) that the
+ * rewrite is exact, on a few examples — the first calibration examples, else seeded random inputs of the given input
+ * types (random token ids for a language model):
+ * <ul>
+ *   <li>activation OCS (halved producer channels, duplicated consumer columns): against the original model;</li>
+ *   <li>weight OCS: against the model before it with each split layer's weights replaced by the split halves summed
+ *   back ({@link LayerReport#effective}) — so the check is exact for grid-aware halves too, whose float32 values sum
+ *   to the original weight only up to one rounding each; that rounding is measured and reported beside.</li>
+ * </ul>
+ * A difference beyond {@link IdentityCheck#EXACT_RELATIVE_TOLERANCE} stops the run, naming the first node whose
+ * output changed. Without inputs to check on, the report says the rewrite was not checked.
+ */
+final class CheckRewrite implements Stage {
+
+    /** Examples the check runs on. */
+    static final int EXAMPLES = 2;
+    /** Tokens per random sequence of a language model. */
+    static final int TOKENS = 16;
+
+    @Override
+    public String name() {
+        return "check rewrite";
+    }
+
+    @Override
+    public void run(Work work) {
+        if (work.widening == null && work.activationSplitting == null) {
+            return;
+        }
+        String source = work.calibrationData != null ? "the first " + EXAMPLES + " calibration examples"
+                : work.inputTypes.length > 0 || Networks.tokenVocabulary(work.original) > 0
+                ? EXAMPLES + " seeded random inputs" : null;
+        if (source == null) {
+            work.identity = "not checked (give calibration data or the input shape to check it)";
+            return;
+        }
+        INDArray x = work.calibrationData != null ? firstExamples(work.calibrationData.batches(), EXAMPLES)
+                : randomInput(work);
+        double relative = 0;
+        if (work.activationSplitting != null) {
+            relative = require(work.original, work.unwidened, x, "activation OCS");
+        }
+        String rounding = "";
+        if (work.widening != null) {
+            Model reference = toDouble(work.unwidened);
+            double worst = withEffectiveWeights(reference, toDouble(work.fp32), work.widening.layers());
+            relative = Math.max(relative, require(reference, work.fp32, x, "weight OCS"));
+            rounding = String.format("; the split halves sum back to the weights within %.2g of max|w|%s", worst,
+                    worst == 0 ? " (exactly)" : " (float32 rounding of grid-aware halves)");
+        }
+        work.identity = String.format("exact: outputs in double precision within %.2g relative on %s%s", relative,
+                source, rounding);
+    }
+
+    private static double require(Model reference, Model rewritten, INDArray x, String what) {
+        double relative = IdentityCheck.relativeDiffInDouble(reference, rewritten, x);
+        if (!(relative <= IdentityCheck.EXACT_RELATIVE_TOLERANCE)) {
+            String first = IdentityCheck.firstDifference(reference, rewritten, x);
+            throw new IllegalStateException(String.format("%s changed the model's function: in double precision its"
+                    + " outputs differ by %.3g relative (exact is ≤ %.0e)%s. This is an ocs4j bug: please report it"
+                    + " with the model; excluding that layer from splitting avoids it", what, relative,
+                    IdentityCheck.EXACT_RELATIVE_TOLERANCE, first == null ? "" : ", first at " + first));
+        }
+        return relative;
+    }
+
+    /**
+     * Replaces, in {@code reference}, every split layer's {@code W} by the widened layer's halves summed back.
+     *
+     * @return the largest {@code max|w_effective − w| / max|w|} over the split layers
+     */
+    private static double withEffectiveWeights(Model reference, Model widened, List<LayerReport> splits) {
+        NetworkGraph ref = NetworkGraph.of(reference);
+        NetworkGraph wide = NetworkGraph.of(widened);
+        double worst = 0;
+        for (LayerReport l : splits) {
+            Node n = ref.find(l.layer()).orElseThrow();
+            INDArray w = Networks.layer(reference, n).getParam("W");
+            INDArray effective = l.effective(n.kind(), wide.param(wide.find(l.layer()).orElseThrow(), "W"), w.shape());
+            double max = w.amaxNumber().doubleValue();
+            worst = Math.max(worst, max == 0 ? 0 : effective.sub(w).amaxNumber().doubleValue() / max);
+            w.assign(effective);
+        }
+        return worst;
+    }
+
+    private static Model toDouble(Model m) {
+        return m instanceof MultiLayerNetwork mln ? mln.convertDataType(DataType.DOUBLE)
+                : ((ComputationGraph) m).convertDataType(DataType.DOUBLE);
+    }
+
+    /** @return the first {@code n} feature rows of the first batch (the iterator reset before and after) */
+    static INDArray firstExamples(DataSetIterator data, int n) {
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        INDArray f = data.next().getFeatures();
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        return f.get(NDArrayIndex.interval(0, Math.min(n, f.size(0)))).dup();
+    }
+
+    private static INDArray randomInput(Work work) {
+        Nd4j.getRandom().setSeed(work.config.seed());
+        long vocabulary = Networks.tokenVocabulary(work.original);
+        if (vocabulary > 0) {
+            INDArray t = Transforms.floor(Nd4j.rand(work.original.params().dataType(), EXAMPLES, TOKENS)
+                    .muli(vocabulary), false);
+            return Transforms.min(t, vocabulary - 1, false);
+        }
+        InputType type = work.inputTypes[0];
+        long[] shape = type instanceof InputType.InputTypeConvolutional c
+                ? (Networks.channelsLast(work.original) ? new long[] {EXAMPLES, c.getHeight(), c.getWidth(),
+                c.getChannels()} : new long[] {EXAMPLES, c.getChannels(), c.getHeight(), c.getWidth()})
+                : new long[] {EXAMPLES, type.arrayElementsPerExample()};
+        return Nd4j.randn(work.original.params().dataType(), shape);
+    }
+}
