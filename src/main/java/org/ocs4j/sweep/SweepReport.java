@@ -71,25 +71,54 @@ public final class SweepReport {
         }
     }
 
-    /** @return the table alone (FP32 row first, one row per bit widths, best of a row in bold), Markdown */
+    /**
+     * @return the table alone (FP32 row first, one row per bit widths), Markdown. Accuracies carry their 95 % Wilson
+     * interval ({@code 55.31 ±2.70}) and the best of a row is bold only when it beats the runner-up beyond chance
+     * ({@link Accuracy}); other metrics (perplexity) are printed alone, the best of a row in bold.
+     */
     public static String table(SweepResult r) {
         StringBuilder sb = new StringBuilder("| bits |");
         for (Column c : r.config().columns()) sb.append(' ').append(c.label()).append(" |");
         sb.append("\n|---|");
         sb.append("---:|".repeat(r.config().columns().size())).append('\n');
-        sb.append("| FP32 | ").append(format(r.fp32().value())).append(" |")
+        sb.append("| FP32 | ").append(value(r.fp32())).append(" |")
                 .append(" |".repeat(r.config().columns().size() - 1)).append('\n');
         for (Row row : r.config().rows()) {
-            double best = r.bestOf(row);
+            Cell best = bold(r, row);
             sb.append("| ").append(row.label()).append(" |");
             for (Column c : r.config().columns()) {
-                String v = r.cell(row, c).map(x -> x.value() == best ? "**" + format(x.value()) + "**"
-                        : format(x.value())).orElse("—");
+                String v = r.cell(row, c).map(x -> best != null && x.value() == best.value()
+                        && x.resolvedAs().equals(best.resolvedAs()) ? "**" + value(x) + "**" : value(x)).orElse("—");
                 sb.append(' ').append(v).append(" |");
             }
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static String value(Cell c) {
+        Double correct = c.metrics().get("top1Correct");
+        return correct == null || c.examples() == 0 ? format(c.value())
+                : format(c.value()) + " ±" + format(Accuracy.halfWidth(correct, c.examples()));
+    }
+
+    /** @return the row's best cell when it is to be bold (for accuracies: beyond chance above the runner-up), else null */
+    private static Cell bold(SweepResult r, Row row) {
+        java.util.Comparator<Cell> better = java.util.Comparator.comparingDouble(Cell::value);
+        if (!r.higherIsBetter()) better = better.reversed();
+        List<Cell> ranked = r.cells().stream().filter(c -> c.row().equals(row.label()))
+                .filter(c -> !c.column().equals(Column.OCS_BEST.id()) || r.cells().stream().noneMatch(o -> o != c
+                        && o.row().equals(c.row()) && o.column().equals(c.resolvedAs())))
+                .sorted(better.reversed()).toList();
+        if (ranked.isEmpty()) return null;
+        Cell best = ranked.get(0);
+        Double correct = best.metrics().get("top1Correct");
+        if (correct == null || ranked.size() < 2) return best;
+        Cell next = ranked.get(1);
+        Double nextCorrect = next.metrics().get("top1Correct");
+        boolean beyondChance = nextCorrect == null || Accuracy.significantlyAbove(correct, best.examples(),
+                nextCorrect, next.examples());
+        return beyondChance ? best : null;
     }
 
     static String markdown(SweepResult r, String title, List<SweepPlots.Plot> plots) {
@@ -105,7 +134,11 @@ public final class SweepReport {
                 .append(" (signed grid, round half to even) unless a column says per-channel; activations at the")
                 .append(" row's bits with α by ").append(r.config().base().activationClip()).append(", calibrated on ")
                 .append(r.calibration()).append(". OCS columns split grid-aware unless marked plain; ")
-                .append(r.config().base().policy()).append(". Best of each row in bold.\n\n");
+                .append(r.config().base().policy()).append(". ").append(r.fp32().metrics().containsKey("top1Correct")
+                        ? "± is the 95 % Wilson interval of each accuracy over its " + r.fp32().examples()
+                        + " examples; the best of a row is bold only when it is above the runner-up beyond chance"
+                        + " (two-proportion z-test at 5 %, unpaired, so conservative: the cells score the same"
+                        + " examples)." : "Best of each row in bold.").append("\n\n");
         sb.append(table(r)).append('\n');
         List<Cell> best = r.cells().stream().filter(c -> c.column().equals(Column.OCS_BEST.id())).toList();
         if (!best.isEmpty()) {

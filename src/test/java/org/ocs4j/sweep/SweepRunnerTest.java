@@ -21,6 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,10 +224,15 @@ class SweepRunnerTest {
         List<Path> written = SweepReport.write(r, "test net", net, dir);
         String md = Files.readString(dir.resolve(SweepReport.MARKDOWN));
         assertTrue(md.contains("| bits | no clip | MSE | OCS 0.05 | OCS + best clip |"), md);
-        assertTrue(md.contains("| FP32 | 100.00 |"), md);
+        assertTrue(md.contains("| FP32 | 100.00 ±2.83 |"), "accuracy with its 95 % interval over 64 examples: " + md);
+        assertTrue(md.contains("95 % Wilson interval") && md.contains("beyond chance"), md);
+        String w8 = md.lines().filter(l -> l.startsWith("| W8A8 |")).findFirst().orElseThrow();
+        assertFalse(w8.contains("**"), "no cell of W8A8 is above the runner-up beyond chance: " + w8);
+        assertTrue(md.contains("| W3A8 | 51.56 ±11.89 | **92.19 ±6.82** |"), md);
         assertTrue(md.contains("model SHA-256 | test-model"), md);
         assertEquals(1 + 1 + 8, Files.readAllLines(dir.resolve(SweepReport.CSV)).size(), "header, FP32, 8 cells");
         assertTrue(Files.readString(dir.resolve(SweepReport.JSON)).contains("\"weightSqnrDb\""));
+        assertTrue(Files.readString(dir.resolve(SweepReport.JSON)).contains("\"outputError\""));
         List<Path> pngs = written.stream().filter(p -> p.toString().endsWith(".png")).toList();
         assertEquals(3, pngs.size(), written.toString());
         for (Path png : pngs) {
