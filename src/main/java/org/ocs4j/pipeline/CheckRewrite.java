@@ -30,7 +30,9 @@ import java.util.List;
  * </ul>
  * A difference beyond {@link IdentityCheck#EXACT_RELATIVE_TOLERANCE} stops the run, naming the first node whose
  * output changed — beyond {@link IdentityCheck#exactTolerance} for a model that itself amplifies rounding (its own
- * float32 and double outputs differ by far more than float32's ~1e-7), which the report then says. Without inputs to check on, the report says the rewrite was not checked.
+ * float32 and double outputs differ by far more than float32's ~1e-7), which the report then says; when that
+ * difference reaches {@link IdentityCheck#UNDECIDABLE_AMPLIFICATION} rounding decides every comparison and the
+ * report says the check is undecided instead of refusing the rewrite. Without inputs to check on, the report says the rewrite was not checked.
  */
 final class CheckRewrite implements Stage {
 
@@ -59,7 +61,8 @@ final class CheckRewrite implements Stage {
         INDArray x = work.calibrationData != null ? firstExamples(work.calibrationData.batches(), EXAMPLES)
                 : randomInput(work);
         double amplification = IdentityCheck.roundingAmplification(work.original, x);
-        double tolerance = IdentityCheck.exactTolerance(amplification);
+        boolean decidable = amplification < IdentityCheck.UNDECIDABLE_AMPLIFICATION;
+        double tolerance = decidable ? IdentityCheck.exactTolerance(amplification) : Double.POSITIVE_INFINITY;
         double relative = 0;
         if (work.activationSplitting != null) {
             relative = require(work.original, work.unwidened, x, "activation OCS", tolerance);
@@ -71,6 +74,13 @@ final class CheckRewrite implements Stage {
             relative = Math.max(relative, require(reference, work.fp32, x, "weight OCS", tolerance));
             rounding = String.format("; the split halves sum back to the weights within %.2g of max|w|%s", worst,
                     worst == 0 ? " (exactly)" : " (float32 rounding of grid-aware halves)");
+        }
+        if (!decidable) {
+            work.identity = String.format("undecided: the model itself amplifies rounding — its own float32 outputs"
+                    + " differ from its double-precision ones by %.2g relative — so rounding, not the rewrite, decides"
+                    + " every comparison (in double the rewrite differs by %.2g on %s%s); calibrate its batch norms"
+                    + " or use trained weights for a decidable check", amplification, relative, source, rounding);
+            return;
         }
         String amplifies = tolerance > IdentityCheck.EXACT_RELATIVE_TOLERANCE ? String.format("; the model itself"
                 + " amplifies rounding (its own float32 outputs differ from its double-precision ones by %.2g"

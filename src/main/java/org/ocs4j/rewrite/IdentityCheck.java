@@ -41,6 +41,12 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
      */
     public static final double EXACT_RELATIVE_TOLERANCE = 1e-9;
 
+    /**
+     * A model whose own float32 and double outputs differ by this much (relative) is past float32's linear regime:
+     * rounding then changes its outputs at a level no tolerance can tell from a wrong rewrite.
+     */
+    public static final double UNDECIDABLE_AMPLIFICATION = 1e-3;
+
     /** Compares the logits of both models on {@code inputs} (one array per network input), in float32 and double. */
     public static IdentityCheck run(Model original, Model widened, INDArray... inputs) {
         double[] single = differences(logits(original, inputs), logits(widened, inputs));
@@ -67,8 +73,9 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
 
     /**
      * The double-precision tolerance of an exact rewrite of a model that amplifies rounding by {@code amplification}
-     * ({@link #roundingAmplification}): {@link #EXACT_RELATIVE_TOLERANCE}, or {@code 1e-3 · amplification} when that
-     * is larger — 1e-3 sits about five decades above the ~2e-9 · amplification that summation order costs in double.
+     * ({@link #roundingAmplification}, below {@link #UNDECIDABLE_AMPLIFICATION}): {@link #EXACT_RELATIVE_TOLERANCE}, or
+     * {@code 1e-3 · amplification} when that is larger — about five decades above the ~2e-9 · amplification that
+     * summation order costs in double while float32 responds linearly.
      */
     public static double exactTolerance(double amplification) {
         return Math.max(EXACT_RELATIVE_TOLERANCE, 1e-3 * amplification);

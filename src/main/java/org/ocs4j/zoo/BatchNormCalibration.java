@@ -48,7 +48,10 @@ public final class BatchNormCalibration {
             meanView.assign(mean.reshape(meanView.shape()));
             if (bn.isUseLogStd()) {
                 INDArray logStd = impl.getParam("log10stdev");
-                logStd.assign(Transforms.log(Transforms.sqrt(var, false), 10.0, false).reshape(logStd.shape()));
+                // DL4J's log-std parameterisation stores log10(sqrt(var + eps)): without eps a dead channel
+                // (variance 0) would store -infinity
+                logStd.assign(Transforms.log(Transforms.sqrt(var.add(bn.getEps()), false), 10.0, false)
+                        .reshape(logStd.shape()));
             } else {
                 INDArray varView = impl.getParam("var");
                 varView.assign(var.reshape(varView.shape()));

@@ -48,14 +48,15 @@ class SweepReadmeTest {
                 .filter(l -> l.startsWith("| bits |")).findFirst().orElseThrow()));
         List<String> columns = new ArrayList<>();
         json.get("config").get("columns").forEach(c -> columns.add(c.asText()));
-        assertTrue(table.get(2).contains(String.format(Locale.ROOT, "| %.2f |",
+        assertTrue(table.get(2).contains(String.format(Locale.ROOT, "| %.2f ±",
                 json.get("fp32").get("value").asDouble())), table.get(2));
         int checked = 0;
         for (JsonNode cell : json.get("cells")) {
             String row = table.stream().filter(l -> l.startsWith("| " + cell.get("row").asText() + " |")).findFirst()
                     .orElseThrow();
             String[] parts = row.split("\\|");
-            String shown = parts[2 + columns.indexOf(cell.get("column").asText())].trim().replace("**", "");
+            String shown = parts[2 + columns.indexOf(cell.get("column").asText())].trim().replace("**", "")
+                    .replaceAll(" ±[0-9.]+$", ""); // the 95 % interval
             assertEquals(String.format(Locale.ROOT, "%.2f", cell.get("value").asDouble()), shown,
                     cell.get("row").asText() + " " + cell.get("column").asText());
             checked++;

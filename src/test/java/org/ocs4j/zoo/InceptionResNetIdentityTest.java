@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * DL4J's zoo InceptionResNetV1 with random weights amplifies rounding enormously while its batch norms keep their
- * default statistics (activations grow ~6,000× in the stem): an exact widening must still be recognized as exact,
- * and the report must say that the model, not the widening, is what rounds.
+ * default statistics (activations grow ~6,000× in the stem): the widening must not be called broken — the report
+ * says the model's own rounding decides — and once the batch norms are calibrated it is exact in double.
  */
 class InceptionResNetIdentityTest {
 
@@ -32,8 +32,7 @@ class InceptionResNetIdentityTest {
         ComputationGraph raw = net();
         String uncalibrated = widen(raw);
         System.out.println("uncalibrated batch norms: " + uncalibrated);
-        assertTrue(uncalibrated.startsWith("exact") && uncalibrated.contains("the model itself amplifies rounding"),
-                uncalibrated);
+        assertTrue(uncalibrated.startsWith("undecided: the model itself amplifies rounding"), uncalibrated);
 
         ComputationGraph calibrated = net();
         Nd4j.getRandom().setSeed(5);
@@ -41,6 +40,6 @@ class InceptionResNetIdentityTest {
                 8, 3, 160, 160));
         String exact = widen(calibrated);
         System.out.println("calibrated batch norms: " + exact);
-        assertTrue(exact.startsWith("exact") && !exact.contains("amplifies"), exact);
+        assertTrue(exact.startsWith("exact"), exact);
     }
 }
