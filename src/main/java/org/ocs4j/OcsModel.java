@@ -49,9 +49,7 @@ public record OcsModel<M extends Model>(M model, M original, OcsReport report, P
         for (int i = 0; i < shapes.length; i++) {
             full[i] = shapes[i].withBatch(batch, channelsLast);
         }
-        long vocabulary = Networks.tokenVocabulary(original);
-        return vocabulary > 0 ? IdentityCheck.onRandomTokens(original, model, seed, vocabulary, full)
-                : IdentityCheck.onRandomInputs(original, model, seed, full);
+        return IdentityCheck.onRandomInputs(original, model, seed, full);
     }
 
     /** Saves the model with {@code ModelSerializer}, atomically (a temporary file moved into place). */

@@ -2,15 +2,11 @@ package org.ocs4j.pipeline;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.ocs4j.graph.InputShape;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Networks;
 import org.ocs4j.graph.Node;
@@ -52,16 +48,16 @@ final class CheckRewrite implements Stage {
         if (work.widening == null && work.activationSplitting == null) {
             return;
         }
+        boolean tokens = Networks.tokenVocabulary(work.original) > 0;
         String source = work.calibrationData != null ? "the first " + EXAMPLES + " calibration examples"
-                : work.inputTypes.length > 0 || Networks.tokenVocabulary(work.original) > 0
-                ? EXAMPLES + " seeded random inputs" : null;
+                : work.inputTypes.length > 0 || tokens ? EXAMPLES + " seeded random inputs" : null;
         if (source == null) {
             work.identity = "not checked (give calibration data or the input shape to check it)";
             return;
         }
         INDArray x = work.calibrationData != null ? firstExamples(work.calibrationData.batches(), EXAMPLES)
-                : randomInput(work);
-        if (Networks.tokenVocabulary(work.original) > 0 && x.size(x.rank() - 1) > TOKENS) {
+                : IdentityCheck.randomInputs(work.original, work.config.seed(), randomShape(work, tokens))[0];
+        if (tokens && x.size(x.rank() - 1) > TOKENS) {
             // a language model's calibration windows are long (350 tokens); the rewrite is per step, so the first
             // steps show it as well as all of them, and DL4J's LSTM in double is slow
             INDArrayIndex[] first = new INDArrayIndex[x.rank()];
@@ -79,9 +75,13 @@ final class CheckRewrite implements Stage {
         }
         String rounding = "";
         if (work.widening != null) {
-            Model reference = toDouble(work.unwidened);
-            double worst = withEffectiveWeights(reference, toDouble(work.fp32), work.widening.layers());
-            relative = Math.max(relative, require(reference, work.fp32, x, "weight OCS", tolerance));
+            Model reference = IdentityCheck.inDouble(work.unwidened);
+            if (reference == work.unwidened) { // already double: its weights are about to be replaced
+                reference = Networks.copy(reference);
+            }
+            Model widened = IdentityCheck.inDouble(work.fp32);
+            double worst = withEffectiveWeights(reference, widened, work.widening.layers());
+            relative = Math.max(relative, require(reference, widened, x, "weight OCS", tolerance));
             rounding = String.format("; the split halves sum back to the weights within %.2g of max|w|%s", worst,
                     worst == 0 ? " (exactly)" : " (float32 rounding of grid-aware halves)");
         }
@@ -131,11 +131,6 @@ final class CheckRewrite implements Stage {
         return worst;
     }
 
-    private static Model toDouble(Model m) {
-        return m instanceof MultiLayerNetwork mln ? mln.convertDataType(DataType.DOUBLE)
-                : ((ComputationGraph) m).convertDataType(DataType.DOUBLE);
-    }
-
     /** @return the first {@code n} feature rows of the first batch (the iterator reset before and after) */
     static INDArray firstExamples(DataSetIterator data, int n) {
         if (data.resetSupported()) {
@@ -148,19 +143,15 @@ final class CheckRewrite implements Stage {
         return f.get(NDArrayIndex.interval(0, Math.min(n, f.size(0)))).dup();
     }
 
-    private static INDArray randomInput(Work work) {
-        Nd4j.getRandom().setSeed(work.config.seed());
-        long vocabulary = Networks.tokenVocabulary(work.original);
-        if (vocabulary > 0) {
-            INDArray t = Transforms.floor(Nd4j.rand(work.original.params().dataType(), EXAMPLES, TOKENS)
-                    .muli(vocabulary), false);
-            return Transforms.min(t, vocabulary - 1, false);
+    /** @return the shape of the random check input: {@link #TOKENS} tokens, or the first input type's */
+    private static long[] randomShape(Work work, boolean tokens) {
+        if (tokens) {
+            return new long[] {EXAMPLES, TOKENS};
         }
         InputType type = work.inputTypes[0];
-        long[] shape = type instanceof InputType.InputTypeConvolutional c
-                ? (Networks.channelsLast(work.original) ? new long[] {EXAMPLES, c.getHeight(), c.getWidth(),
-                c.getChannels()} : new long[] {EXAMPLES, c.getChannels(), c.getHeight(), c.getWidth()})
-                : new long[] {EXAMPLES, type.arrayElementsPerExample()};
-        return Nd4j.randn(work.original.params().dataType(), shape);
+        InputShape shape = type instanceof InputType.InputTypeConvolutional c
+                ? InputShape.of(c.getChannels(), c.getHeight(), c.getWidth())
+                : InputShape.of(type.arrayElementsPerExample());
+        return shape.withBatch(EXAMPLES, Networks.channelsLast(work.original));
     }
 }

@@ -85,7 +85,8 @@ final class QuantizeWeights implements Stage {
             // a split layer's error is measured on its effective weights in the original layout, against the unsplit
             // weight: the halves' errors add up where the network sees them
             boolean folded = "W".equals(key) && split != null;
-            INDArray reference = folded ? unwidened.param(unwidened.find(n.name()).orElseThrow(), key) : original;
+            INDArray reference = !folded ? original
+                    : before != null ? before : unwidened.param(unwidened.find(n.name()).orElseThrow(), key);
             INDArray effective = folded ? split.effective(n.kind(), w, reference.shape()) : w;
             signal += Sqnr.energy(reference);
             noise += Sqnr.energy(reference.sub(effective));

@@ -1,9 +1,8 @@
 package org.ocs4j.quant;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ocs4j.split.ChannelSplitter;
+import org.ocs4j.split.Channels;
 import org.ocs4j.split.SplitOptions;
 import org.ocs4j.split.SplitResult;
 
@@ -52,7 +51,8 @@ public final class TensorAnalysis {
             if (gridAware && expandRatio > 0) {
                 split = split(tensor, axis, expandRatio, SplitOptions.PLAIN.withGridScale(grid.scale(alpha)));
             }
-            INDArray folded = fold(grid.fakeQuantize(split.weights(), alpha), axis, split);
+            INDArray folded = Channels.fold(grid.fakeQuantize(split.weights(), alpha), axis,
+                    split.plan().originalChannels(), split.plan().origin());
             results.add(new MethodResult(method, alpha, Sqnr.of(tensor, folded)));
         }
         return results;
@@ -65,25 +65,5 @@ public final class TensorAnalysis {
         }
         int k = ChannelSplitter.splitCount(expandRatio, tensor.size(axis));
         return ChannelSplitter.split(tensor, axis, k, options);
-    }
-
-    /** Sums every appended channel back into its original channel. */
-    static INDArray fold(INDArray widened, int axis, SplitResult split) {
-        int channels = split.plan().originalChannels();
-        INDArray folded = widened.get(slice(widened.rank(), axis, NDArrayIndex.interval(0, channels))).dup();
-        int[] origin = split.plan().origin();
-        for (int i = 0; i < origin.length; i++) {
-            folded.get(slice(widened.rank(), axis, NDArrayIndex.point(origin[i])))
-                    .addi(widened.get(slice(widened.rank(), axis, NDArrayIndex.point(channels + i))));
-        }
-        return folded;
-    }
-
-    private static INDArrayIndex[] slice(int rank, int axis, INDArrayIndex index) {
-        INDArrayIndex[] idx = new INDArrayIndex[rank];
-        for (int d = 0; d < rank; d++) {
-            idx[d] = d == axis ? index : NDArrayIndex.all();
-        }
-        return idx;
     }
 }

@@ -67,7 +67,8 @@ public final class WeightQuantizer {
         if (gridAware) {
             split = TensorAnalysis.split(w, 0, expandRatio, SplitOptions.PLAIN.withGridScale(grid.scale(alpha)));
         }
-        w.assign(TensorAnalysis.fold(grid.fakeQuantize(split.weights(), alpha), 0, split));
+        w.assign(Channels.fold(grid.fakeQuantize(split.weights(), alpha), 0, split.plan().originalChannels(),
+                split.plan().origin()));
         return alpha;
     }
 

@@ -16,6 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import org.ocs4j.graph.Networks;
+import org.ocs4j.split.Channels;
+
 import java.util.Map;
 
 /**
@@ -56,7 +59,7 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
     /** @return {@code max|Δy| / max|y|} of the logits with both models and the inputs converted to double */
     public static double relativeDiffInDouble(Model original, Model widened, INDArray... inputs) {
         INDArray[] x = toDouble(inputs);
-        double[] d = differences(logits(toDouble(original), x), logits(toDouble(widened), x));
+        double[] d = differences(logits(inDouble(original), x), logits(inDouble(widened), x));
         return relative(d[0], d[1]);
     }
 
@@ -67,7 +70,7 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
      * double precision by about this figure times double's precision relative to float32's ({@code 2^-29}).
      */
     public static double roundingAmplification(Model model, INDArray... inputs) {
-        double[] d = differences(logits(toDouble(model), toDouble(inputs)), logits(model, inputs));
+        double[] d = differences(logits(inDouble(model), toDouble(inputs)), logits(model, inputs));
         return relative(d[0], d[1]);
     }
 
@@ -123,8 +126,8 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
             return null;
         }
         INDArray x = toDouble(inputs)[0];
-        Map<String, INDArray> a = org.ocs4j.graph.Networks.activations(toDouble(original), x, false);
-        Map<String, INDArray> b = org.ocs4j.graph.Networks.activations(toDouble(widened), x, false);
+        Map<String, INDArray> a = Networks.activations(inDouble(original), x, false);
+        Map<String, INDArray> b = Networks.activations(inDouble(widened), x, false);
         for (org.ocs4j.graph.Node n : org.ocs4j.graph.NetworkGraph.of(original).nodes()) {
             INDArray want = a.get(n.name());
             INDArray got = b.get(n.name());
@@ -141,15 +144,22 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
 
     /** The leading part of {@code widened} that has the original's shape (widened axes cut to their original size). */
     private static INDArray originalChannels(INDArray widened, long[] shape) {
-        org.nd4j.linalg.indexing.INDArrayIndex[] index = new org.nd4j.linalg.indexing.INDArrayIndex[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            index[i] = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, Math.min(shape[i], widened.size(i)));
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] > widened.size(d)) {
+                return widened;
+            }
         }
-        INDArray cut = widened.get(index);
-        return java.util.Arrays.equals(cut.shape(), shape) ? cut : widened;
+        return Channels.leading(widened, shape);
     }
 
-    private static Model toDouble(Model m) {
+    /**
+     * @return the model in double precision: a converted copy, or the model itself when it is double already (callers
+     * that change the result copy such a model themselves)
+     */
+    public static Model inDouble(Model m) {
+        if (m.params().dataType() == DataType.DOUBLE) {
+            return m;
+        }
         return m instanceof MultiLayerNetwork mln ? mln.convertDataType(DataType.DOUBLE)
                 : ((ComputationGraph) m).convertDataType(DataType.DOUBLE);
     }
@@ -163,36 +173,35 @@ public record IdentityCheck(double maxAbsDiff, double maxAbsOutput, double relat
     }
 
     /**
-     * Runs both models on seeded standard-normal inputs.
+     * Seeded random inputs for {@code model}, in its parameters' data type: standard-normal values, or token ids drawn
+     * uniformly from its vocabulary when it starts with an embedding (a language model).
+     *
+     * @param shapes one full input shape (batch first) per network input
+     */
+    public static INDArray[] randomInputs(Model model, long seed, long[]... shapes) {
+        Nd4j.getRandom().setSeed(seed);
+        DataType type = model.params().dataType();
+        long vocabulary = Networks.tokenVocabulary(model);
+        INDArray[] inputs = new INDArray[shapes.length];
+        for (int i = 0; i < shapes.length; i++) {
+            if (vocabulary > 0) {
+                inputs[i] = Transforms.floor(Nd4j.rand(type, shapes[i]).muli(vocabulary), false);
+                Transforms.min(inputs[i], vocabulary - 1, false);
+            } else {
+                inputs[i] = Nd4j.randn(type, shapes[i]);
+            }
+        }
+        return inputs;
+    }
+
+    /**
+     * Runs both models on {@link #randomInputs}.
      *
      * @param seed   RNG seed
      * @param shapes one full input shape (batch first) per network input
      */
     public static IdentityCheck onRandomInputs(Model original, Model widened, long seed, long[]... shapes) {
-        Nd4j.getRandom().setSeed(seed);
-        DataType type = original.params().dataType();
-        INDArray[] inputs = new INDArray[shapes.length];
-        for (int i = 0; i < shapes.length; i++) {
-            inputs[i] = Nd4j.randn(type, shapes[i]);
-        }
-        return run(original, widened, inputs);
-    }
-
-    /**
-     * Runs both models on seeded token ids drawn uniformly from {@code [0, vocabulary)} (a language model's input).
-     *
-     * @param shapes one full input shape ({@code [batch, length]}) per network input
-     */
-    public static IdentityCheck onRandomTokens(Model original, Model widened, long seed, long vocabulary,
-                                               long[]... shapes) {
-        Nd4j.getRandom().setSeed(seed);
-        DataType type = original.params().dataType();
-        INDArray[] inputs = new INDArray[shapes.length];
-        for (int i = 0; i < shapes.length; i++) {
-            inputs[i] = Transforms.floor(Nd4j.rand(type, shapes[i]).muli(vocabulary), false);
-            Transforms.min(inputs[i], vocabulary - 1, false);
-        }
-        return run(original, widened, inputs);
+        return run(original, widened, randomInputs(original, seed, shapes));
     }
 
     /** @return {@code maxAbsDiff / maxAbsOutput} in float32 (0 when both are 0) */

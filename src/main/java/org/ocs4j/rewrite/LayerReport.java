@@ -1,9 +1,9 @@
 package org.ocs4j.rewrite;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.ocs4j.graph.NodeKind;
+import org.ocs4j.split.Channels;
 
 import java.util.Arrays;
 
@@ -54,13 +54,8 @@ public record LayerReport(String layer, String layerType, long inputChannels, in
      */
     public INDArray effective(NodeKind kind, INDArray widened, long[] originalShape) {
         INDArray view = WeightLayout.channelView(kind, widened, featuresPerChannel);
-        int axis = kind == NodeKind.CONV ? 1 : 0;
-        INDArray folded = view.get(range(view.rank(), axis, 0, inputChannels)).dup();
-        for (int i = 0; i < inputOrigins.length; i++) {
-            folded.get(range(view.rank(), axis, inputOrigins[i], inputOrigins[i] + 1))
-                    .addi(view.get(range(view.rank(), axis, inputChannels + i, inputChannels + i + 1)));
-        }
-        INDArray w = WeightLayout.fromChannelView(kind, folded);
+        INDArray w = WeightLayout.fromChannelView(kind, Channels.fold(view, kind == NodeKind.CONV ? 1 : 0,
+                (int) inputChannels, inputOrigins));
         if (kind == NodeKind.LSTM && w.size(1) != originalShape[1]) { // units appended to each of the 4 gate blocks
             long units = originalShape[1] / 4;
             long widenedUnits = w.size(1) / 4;
@@ -70,19 +65,7 @@ public record LayerReport(String layer, String layerType, long inputChannels, in
             }
             w = org.nd4j.linalg.factory.Nd4j.hstack(gates);
         }
-        INDArrayIndex[] original = new INDArrayIndex[originalShape.length];
-        for (int d = 0; d < original.length; d++) {
-            original[d] = NDArrayIndex.interval(0, originalShape[d]);
-        }
-        return w.get(original).dup();
-    }
-
-    private static INDArrayIndex[] range(int rank, int axis, long from, long to) {
-        INDArrayIndex[] index = new INDArrayIndex[rank];
-        for (int d = 0; d < rank; d++) {
-            index[d] = d == axis ? NDArrayIndex.interval(from, to) : NDArrayIndex.all();
-        }
-        return index;
+        return Channels.leading(w, originalShape).dup();
     }
 
     @Override

@@ -3,6 +3,8 @@ package org.ocs4j.split;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.shape.Gather;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Channel-axis array operations shared by splitting and rewriting, all single ND4J ops. */
 public final class Channels {
@@ -36,6 +38,36 @@ public final class Channels {
             source = Nd4j.concat(axis, a, Nd4j.zeros(a.dataType(), shape));
         }
         return Nd4j.exec(new Gather(source, Nd4j.createFromArray(idx), axis))[0];
+    }
+
+    /**
+     * The inverse of duplicating channels: the first {@code channels} slices of {@code widened} along {@code axis},
+     * with every appended slice {@code channels + i} added to slice {@code origin[i]} (a new array).
+     */
+    public static INDArray fold(INDArray widened, int axis, int channels, int[] origin) {
+        INDArray folded = widened.get(along(widened.rank(), axis, NDArrayIndex.interval(0, channels))).dup();
+        for (int i = 0; i < origin.length; i++) {
+            folded.get(along(widened.rank(), axis, NDArrayIndex.point(origin[i])))
+                    .addi(widened.get(along(widened.rank(), axis, NDArrayIndex.point(channels + i))));
+        }
+        return folded;
+    }
+
+    /** @return the leading part of {@code a} of the given shape, {@code shape[d] ≤ a.size(d)} on every axis (a view) */
+    public static INDArray leading(INDArray a, long[] shape) {
+        INDArrayIndex[] index = new INDArrayIndex[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            index[d] = NDArrayIndex.interval(0, shape[d]);
+        }
+        return a.get(index);
+    }
+
+    private static INDArrayIndex[] along(int rank, int axis, INDArrayIndex index) {
+        INDArrayIndex[] idx = new INDArrayIndex[rank];
+        for (int d = 0; d < rank; d++) {
+            idx[d] = d == axis ? index : NDArrayIndex.all();
+        }
+        return idx;
     }
 
     /** @return {@code [0, 1, …, n-1]} followed by {@code extra} */

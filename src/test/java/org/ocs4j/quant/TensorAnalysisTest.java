@@ -19,7 +19,8 @@ class TensorAnalysisTest {
         Nd4j.getRandom().setSeed(1);
         INDArray w = Nd4j.randn(DataType.DOUBLE, 6, 10, 3, 3);
         SplitResult split = TensorAnalysis.split(w, 1, 0.3, SplitOptions.PLAIN);
-        assertEquals(w, TensorAnalysis.fold(split.weights(), 1, split));
+        assertEquals(w, org.ocs4j.split.Channels.fold(split.weights(), 1, split.plan().originalChannels(),
+                split.plan().origin()));
     }
 
     @Test
