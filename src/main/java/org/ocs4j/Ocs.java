@@ -222,7 +222,7 @@ public final class Ocs {
                     : Arrays.stream(inputShapes).map(InputShape::toInputType).toArray(InputType[]::new);
             Work w = pipeline.run(new Work(config, model, calibration, calibrationCache, progress, types));
             OcsReport report = new OcsReport(config, w.widening(), w.activationSplitting(), w.layers(),
-                    w.calibrationUsed(), w.identity());
+                    w.calibrationUsed(), w.identity(), w.preparation());
             return new OcsModel<>((M) w.model(), model, report,
                     Provenance.capture(command, modelId, config.seed(), config.describe()));
         }

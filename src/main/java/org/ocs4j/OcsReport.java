@@ -20,12 +20,15 @@ import java.util.Locale;
  * @param calibration         how calibration data was used (or null when none was needed)
  * @param identity            how the rewritten FP32 model was checked against the original (null when OCS rewrote
  *                            nothing)
+ * @param preparation         what batch-norm folding and bias correction did, one line each (empty when neither ran)
  */
 public record OcsReport(OcsConfig config, WidenReport widening, WidenReport activationSplitting,
-                        List<QuantizedLayer> layers, String calibration, String identity) {
+                        List<QuantizedLayer> layers, String calibration, String identity,
+                        List<String> preparation) {
 
     public OcsReport {
         layers = List.copyOf(layers);
+        preparation = List.copyOf(preparation);
     }
 
     /** @return the quantized layers, lowest weight SQNR first */
@@ -38,6 +41,7 @@ public record OcsReport(OcsConfig config, WidenReport widening, WidenReport acti
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(config.toString());
+        preparation.forEach(p -> sb.append('\n').append(p));
         if (widening != null) sb.append("\nweight OCS: ").append(widening);
         if (activationSplitting != null) sb.append("\nactivation OCS: ").append(activationSplitting);
         if (identity != null) sb.append("\nidentity: ").append(identity);

@@ -52,6 +52,10 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "default", description = "default or reference (default ${DEFAULT-VALUE})")
     String policy;
 
+    @Option(names = "--fold-batch-norm", description = "inspect the deployed model: batch norms folded into the"
+            + " conv/dense layer before them")
+    boolean foldBatchNorm;
+
     @Option(names = "--json", description = "also write everything as JSON")
     Path json;
 
@@ -62,6 +66,12 @@ final class InspectCommand implements Callable<Integer> {
         OcsConfig config = OcsConfig.builder().weightBits(bits).expandRatio(expandRatio).gridAware(false)
                 .policy(layerPolicy).build();
         Model net = ModelLoader.load(model);
+        int folded = 0;
+        if (foldBatchNorm) {
+            var f = org.ocs4j.rewrite.BatchNormFolding.fold(net);
+            net = f.model();
+            folded = f.folded().size();
+        }
         NetworkGraph graph = NetworkGraph.of(net);
         Map<String, LayerReport> splits = new HashMap<>();
         if (config.splitsWeights()) {
@@ -69,8 +79,8 @@ final class InspectCommand implements Callable<Integer> {
             w.report().widening().layers().forEach(l -> splits.put(l.layer(), l));
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        System.out.printf(Locale.ROOT, "%s: %d-bit weights, per tensor; OCS r = %s (%s)%n", model.getFileName(), bits,
-                expandRatio, layerPolicy);
+        System.out.printf(Locale.ROOT, "%s%s: %d-bit weights, per tensor; OCS r = %s (%s)%n", model.getFileName(),
+                foldBatchNorm ? " with " + folded + " batch norms folded" : "", bits, expandRatio, layerPolicy);
         System.out.printf(Locale.ROOT, "%-24s %-18s %-18s %9s %9s  %-36s %s%n", "layer", "type", "W shape", "max|w|",
                 "mean|w|", "α / SQNR dB: none  mse  aciq  kl", "would split (input channels)");
         for (Node n : graph.nodes()) {
@@ -85,6 +95,7 @@ final class InspectCommand implements Callable<Integer> {
             out.put("bits", bits);
             out.put("expandRatio", expandRatio);
             out.put("policy", layerPolicy.toString());
+            out.put("batchNormsFolded", folded);
             out.put("layers", rows);
             ModelFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(out) + "\n");

@@ -55,6 +55,18 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--per-channel", description = "one weight scale per output channel")
     boolean perChannel;
 
+    @Option(names = "--fold-batch-norm", description = "quantize the deployed model: batch norms folded into the"
+            + " conv/dense layer before them first")
+    boolean foldBatchNorm;
+
+    @Option(names = "--equalize", description = "cross-layer equalization (folds batch norms too; ReLU6 on an"
+            + " equalized path becomes ReLU, which the report measures)")
+    boolean equalize;
+
+    @Option(names = "--bias-correction", description = "subtract each quantized layer's expected output shift on"
+            + " the calibration data from its bias (needs calibration inputs)")
+    boolean biasCorrection;
+
     @Option(names = "--policy", defaultValue = "default", description = "default or reference")
     String policy;
 
@@ -104,13 +116,14 @@ final class QuantizeCommand implements Callable<Integer> {
         OcsConfig config = OcsConfig.builder().weightBits(weightBits).activationBits(activationBits)
                 .weightClip(method).activationClip(method).perChannel(perChannel).expandRatio(expandRatio)
                 .gridAware(gridAware).referenceCompatible(referenceCompatible).policy(LayerPolicy.named(policy))
-                .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).seed(seed).build();
+                .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).seed(seed)
+                .foldBatchNorm(foldBatchNorm).equalize(equalize).biasCorrection(biasCorrection).build();
         Model original = ModelLoader.load(model);
         Calibration cal = calibration(original);
         if (cal.iterator() == null) {
-            if (activationExpandRatio != 0) {
-                throw new IllegalArgumentException("--activation-expand-ratio needs calibration inputs"
-                        + " (--calibration FILE.npy or --data)");
+            if (activationExpandRatio != 0 || biasCorrection) {
+                throw new IllegalArgumentException((biasCorrection ? "--bias-correction" : "--activation-expand-ratio")
+                        + " needs calibration inputs (--calibration FILE.npy or --data)");
             }
             if (activationBits != 0 && (calibrationCache == null || !java.nio.file.Files.exists(calibrationCache))) {
                 throw new IllegalArgumentException("--activation-bits " + activationBits + " needs --calibration"

@@ -22,6 +22,12 @@ final class QuantizeReportJson {
         OcsReport r = q.report();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("settings", r.config().toString());
+        if (!r.preparation().isEmpty()) {
+            json.put("preparation", r.preparation());
+        }
+        if (r.identity() != null) {
+            json.put("identity", r.identity());
+        }
         if (r.activationSplitting() != null) {
             json.put("activationOcs", Map.of("expandRatio", r.config().activationExpandRatio(),
                     "splitLayers", r.activationSplitting().layers().size(),

@@ -105,6 +105,23 @@ public final class Calibrator {
         return maxima;
     }
 
+    /**
+     * One pass: the mean of each node's output over the examples (the batch axis), every other axis kept.
+     *
+     * @return node name → mean output of shape {@code [1, ...]}, in double precision
+     */
+    public Map<String, INDArray> means(Model model, Collection<String> nodes) {
+        Map<String, INDArray> sums = new LinkedHashMap<>();
+        pass(model, "measuring input means", (name, a) -> {
+            if (nodes.contains(name)) {
+                INDArray s = a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).sum(true, 0);
+                sums.merge(name, s, INDArray::addi);
+            }
+        });
+        sums.replaceAll((k, v) -> v.divi(examplesSeen));
+        return sums;
+    }
+
     /** @return what the last pass read: {@code "N batches (E examples) per pass"} */
     public String used() {
         return batchesSeen + " batches (" + examplesSeen + " examples) per pass";

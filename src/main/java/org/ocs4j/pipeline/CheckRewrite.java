@@ -20,7 +20,8 @@ import java.util.List;
  * rewrite is exact, on a few examples — the first calibration examples, else seeded random inputs of the given input
  * types (random token ids for a language model):
  * <ul>
- *   <li>activation OCS (halved producer channels, duplicated consumer columns): against the original model;</li>
+ *   <li>activation OCS (halved producer channels, duplicated consumer columns): against the model before OCS (the
+ *   original, or its batch norms folded);</li>
  *   <li>weight OCS: against the model before it with each split layer's weights replaced by the split halves summed
  *   back ({@link LayerReport#effective}) — so the check is exact for grid-aware halves too, whose float32 values sum
  *   to the original weight only up to one rounding each; that rounding is measured and reported beside.</li>
@@ -48,30 +49,19 @@ final class CheckRewrite implements Stage {
         if (work.widening == null && work.activationSplitting == null) {
             return;
         }
-        boolean tokens = Networks.tokenVocabulary(work.original) > 0;
-        String source = work.calibrationData != null ? "the first " + EXAMPLES + " calibration examples"
-                : work.inputTypes.length > 0 || tokens ? EXAMPLES + " seeded random inputs" : null;
-        if (source == null) {
+        Inputs in = inputs(work);
+        if (in == null) {
             work.identity = "not checked (give calibration data or the input shape to check it)";
             return;
         }
-        INDArray x = work.calibrationData != null ? firstExamples(work.calibrationData.batches(), EXAMPLES)
-                : IdentityCheck.randomInputs(work.original, work.config.seed(), randomShape(work, tokens))[0];
-        if (tokens && x.size(x.rank() - 1) > TOKENS) {
-            // a language model's calibration windows are long (350 tokens); the rewrite is per step, so the first
-            // steps show it as well as all of them, and DL4J's LSTM in double is slow
-            INDArrayIndex[] first = new INDArrayIndex[x.rank()];
-            java.util.Arrays.fill(first, NDArrayIndex.all());
-            first[x.rank() - 1] = NDArrayIndex.interval(0, TOKENS);
-            x = x.get(first).dup();
-            source += " (their first " + TOKENS + " tokens)";
-        }
-        double amplification = IdentityCheck.roundingAmplification(work.original, x);
+        INDArray x = in.x();
+        String source = in.source();
+        double amplification = IdentityCheck.roundingAmplification(work.prepared, x);
         boolean decidable = amplification < IdentityCheck.UNDECIDABLE_AMPLIFICATION;
         double tolerance = decidable ? IdentityCheck.exactTolerance(amplification) : Double.POSITIVE_INFINITY;
         double relative = 0;
         if (work.activationSplitting != null) {
-            relative = require(work.original, work.unwidened, x, "activation OCS", tolerance);
+            relative = require(work.prepared, work.unwidened, x, "activation OCS", tolerance);
         }
         String rounding = "";
         if (work.widening != null) {
@@ -99,16 +89,78 @@ final class CheckRewrite implements Stage {
                 source, rounding, amplifies);
     }
 
+    /**
+     * What a check runs on.
+     *
+     * @param x      the inputs, batch first
+     * @param source what they are, for the report
+     */
+    record Inputs(INDArray x, String source) {
+    }
+
+    /**
+     * @return the check inputs of this run — the first calibration examples (a language model's first
+     * {@link #TOKENS} tokens of each), else seeded random inputs of the input types — or null when there are none
+     */
+    static Inputs inputs(Work work) {
+        boolean tokens = Networks.tokenVocabulary(work.original) > 0;
+        String source = work.calibrationData != null ? "the first " + EXAMPLES + " calibration examples"
+                : work.inputTypes.length > 0 || tokens ? EXAMPLES + " seeded random inputs" : null;
+        if (source == null) {
+            return null;
+        }
+        INDArray x = work.calibrationData != null ? firstExamples(work.calibrationData.batches(), EXAMPLES)
+                : IdentityCheck.randomInputs(work.original, work.config.seed(), randomShape(work, tokens))[0];
+        if (tokens && x.size(x.rank() - 1) > TOKENS) {
+            // a language model's calibration windows are long (350 tokens); the rewrite is per step, so the first
+            // steps show it as well as all of them, and DL4J's LSTM in double is slow
+            INDArrayIndex[] first = new INDArrayIndex[x.rank()];
+            java.util.Arrays.fill(first, NDArrayIndex.all());
+            first[x.rank() - 1] = NDArrayIndex.interval(0, TOKENS);
+            x = x.get(first).dup();
+            source += " (their first " + TOKENS + " tokens)";
+        }
+        return new Inputs(x, source);
+    }
+
     private static double require(Model reference, Model rewritten, INDArray x, String what, double tolerance) {
+        return require(reference, rewritten, x, what, tolerance, "excluding that layer from splitting avoids it");
+    }
+
+    private static double require(Model reference, Model rewritten, INDArray x, String what, double tolerance,
+                                  String avoid) {
         double relative = IdentityCheck.relativeDiffInDouble(reference, rewritten, x);
         if (!(relative <= tolerance)) {
             String first = IdentityCheck.firstDifference(reference, rewritten, tolerance, x);
             throw new IllegalStateException(String.format("%s changed the model's function: in double precision its"
                     + " outputs differ by %.3g relative (exact is ≤ %.1g)%s. This is an ocs4j bug: please report it"
-                    + " with the model; excluding that layer from splitting avoids it", what, relative, tolerance,
-                    first == null ? "" : ", first at " + first));
+                    + " with the model; %s", what, relative, tolerance, first == null ? "" : ", first at " + first,
+                    avoid));
         }
         return relative;
+    }
+
+    /**
+     * The check of a rewrite that prepares the model (folding, equalization): {@code rewritten64} against
+     * {@code reference64}, both in double precision, on {@code in}, with the tolerance of {@code before}'s own
+     * rounding amplification.
+     *
+     * @param what  the rewrite, for the message
+     * @param avoid how the user avoids it, for the message
+     * @return {@code "exact: in double precision within R relative on SOURCE"}, or why the check is undecided
+     * @throws IllegalStateException naming the first node whose output differs when the rewrite is not exact
+     */
+    static String exactness(Model before, Model reference64, Model rewritten64, Inputs in, String what,
+                            String avoid) {
+        double amplification = IdentityCheck.roundingAmplification(before, in.x());
+        if (amplification >= IdentityCheck.UNDECIDABLE_AMPLIFICATION) {
+            return String.format("undecided: the model itself amplifies rounding (its float32 and double outputs differ"
+                    + " by %.2g relative); in double the rewrite differs by %.2g on %s", amplification,
+                    IdentityCheck.relativeDiffInDouble(reference64, rewritten64, in.x()), in.source());
+        }
+        double relative = require(reference64, rewritten64, in.x(), what,
+                IdentityCheck.exactTolerance(amplification), avoid);
+        return String.format("exact: in double precision within %.2g relative on %s", relative, in.source());
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Builder convention: {@link #builder()} holds the defaults; every setter is optional, is named after the value it
  * sets and returns the builder; {@link #toBuilder()} copies a configuration to change some values. Defaults: W8A8, no
  * clipping, per-tensor scales, no weight OCS (expand ratio 0), split threshold 0, grid-aware halves, no activation
- * OCS, the default layer policy, 4 calibration batches, seed 42. In jshell, {@link #toString()} lists only what
+ * OCS, the default layer policy, 4 calibration batches, seed 42, batch norms unfolded, no equalization, no bias correction. In jshell, {@link #toString()} lists only what
  * differs from the defaults; {@link #describe()} lists everything.
  *
  * @param weightBits            weight bit width, 2..16 (signed symmetric grid, round half to even)
@@ -34,18 +34,29 @@ import java.util.List;
  * @param referenceThreshold    the split threshold uses the reference code's signed {@code max(slice)}
  * @param gridAware             grid-aware halves: each split value {@code u = w·s} on the weight grid's scale {@code s}
  *                              becomes {@code (u/2 ∓ 1/4)/s}, so that round-half-to-even quantization of the two
- *                              halves sums to the quantized original; false: plain halving {@code w/2, w/2}
+ *                              halves sums to the quantized original (with per-channel scales, on each output
+ *                              channel's own grid); false: plain halving {@code w/2, w/2}
  * @param activationExpandRatio fraction of each quantized layer's input channels split by activation OCS, in [0, 1]
  * @param policy                which layers are split and quantized
  * @param referenceCompatible   the reference code's quirks: weight clip values fitted on the unsplit weights, and a
  *                              signed activation grid even where the calibrated input is never negative
  * @param calibrationBatches    calibration batches per pass, ≥ 1
  * @param seed                  the seed of the calibration sample
+ * @param foldBatchNorm         quantize the deployed model: batch norms folded into the conv/dense layer before them
+ *                              first (false: the unfolded layout, as the reference code quantizes)
+ * @param equalize              cross-layer equalization of conv/dense pairs joined by ReLU-like nodes (batch norms
+ *                              folded first; ReLU6 on a pair's path becomes ReLU, as in DFQ for MobileNets)
+ * @param budgetedExpandRatio   budgeted weight OCS, in [0, 1]: the extra weights uniform OCS at this ratio would add,
+ *                              handed out split by split where the predicted output error falls most (needs
+ *                              calibration data); 0 = off. Excludes {@code expandRatio}
+ * @param biasCorrection        fold each quantized layer's expected output shift, {@code (W_q − W)·E[x]} with
+ *                              {@code E[x]} its input's per-channel mean on calibration data, into its bias
  */
 public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Clip activationClip, boolean perChannel,
                         double expandRatio, double splitThreshold, boolean referenceThreshold, boolean gridAware,
                         double activationExpandRatio, LayerPolicy policy, boolean referenceCompatible,
-                        int calibrationBatches, long seed) {
+                        int calibrationBatches, long seed, boolean foldBatchNorm, boolean equalize, double budgetedExpandRatio,
+                        boolean biasCorrection) {
 
     /** The calibration seed when none is given. */
     public static final long DEFAULT_SEED = 42;
@@ -54,6 +65,7 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
 
     /** @throws IllegalArgumentException naming the first invalid value and the accepted range */
     public OcsConfig {
+        foldBatchNorm |= equalize; // batch norms between two layers would block every pair
         try {
             FixedPointGrid.signed(weightBits);
         } catch (IllegalArgumentException e) {
@@ -69,6 +81,11 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         }
         ChannelSplitter.requireRatio("expand ratio", expandRatio);
         ChannelSplitter.requireRatio("activation expand ratio", activationExpandRatio);
+        ChannelSplitter.requireRatio("budgeted expand ratio", budgetedExpandRatio);
+        if (expandRatio > 0 && budgetedExpandRatio > 0) {
+            throw new IllegalArgumentException("expand ratio " + expandRatio + " and budgeted expand ratio "
+                    + budgetedExpandRatio + " exclude each other: give one");
+        }
         new SplitOptions(splitThreshold, referenceThreshold, Double.NaN);
         if (weightClip == null || activationClip == null) {
             throw new IllegalArgumentException("clip methods must not be null (use Clip.NONE for no clipping)");
@@ -78,10 +95,6 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         }
         if (calibrationBatches < 1) {
             throw new IllegalArgumentException("calibration batches " + calibrationBatches + " must be at least 1");
-        }
-        if (perChannel && gridAware && expandRatio > 0) {
-            throw new IllegalArgumentException("grid-aware splitting with per-channel weight scales is not supported"
-                    + " yet: use gridAware(false) or per-tensor scales");
         }
     }
 
@@ -101,12 +114,13 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
                 .activationClip(activationClip).perChannel(perChannel).expandRatio(expandRatio)
                 .splitThreshold(splitThreshold).referenceThreshold(referenceThreshold).gridAware(gridAware)
                 .activationExpandRatio(activationExpandRatio).policy(policy).referenceCompatible(referenceCompatible)
-                .calibrationBatches(calibrationBatches).seed(seed);
+                .calibrationBatches(calibrationBatches).seed(seed).foldBatchNorm(foldBatchNorm)
+                .equalize(equalize).budgetedExpandRatio(budgetedExpandRatio).biasCorrection(biasCorrection);
     }
 
     /** @return whether weight OCS splits channels */
     public boolean splitsWeights() {
-        return expandRatio > 0;
+        return expandRatio > 0 || budgetedExpandRatio > 0;
     }
 
     /** @return whether activations are fake-quantized (and so need calibration data) */
@@ -119,8 +133,9 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
      * grid (or plain halving), policy
      */
     public WidenSettings widenSettings() {
-        return new WidenSettings(expandRatio, new SplitOptions(splitThreshold, referenceThreshold, Double.NaN),
-                gridAware ? weightBits : 0, policy);
+        return new WidenSettings(expandRatio > 0 ? expandRatio : budgetedExpandRatio,
+                new SplitOptions(splitThreshold, referenceThreshold, Double.NaN), gridAware ? weightBits : 0, policy,
+                perChannel, null);
     }
 
     /** @return what activation OCS reads: the activation expand ratio with plain halving */
@@ -134,6 +149,9 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         List<String> parts = new ArrayList<>();
         parts.add("W" + weightBits + "A" + (activationBits == 0 ? "32" : activationBits));
         if (expandRatio > 0) parts.add("r=" + expandRatio + (gridAware ? " grid-aware" : " plain"));
+        if (budgetedExpandRatio > 0) {
+            parts.add("budget of r=" + budgetedExpandRatio + (gridAware ? " grid-aware" : " plain"));
+        }
         if (splitThreshold != 0) parts.add("splitThreshold=" + splitThreshold);
         if (referenceThreshold) parts.add("referenceThreshold");
         if (weightClip.method() != ClipMethod.NONE) parts.add("weightClip=" + weightClip);
@@ -141,6 +159,9 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
             parts.add("activationClip=" + activationClip);
         }
         if (perChannel) parts.add("perChannel");
+        if (foldBatchNorm) parts.add("foldBatchNorm");
+        if (equalize) parts.add("equalize");
+        if (biasCorrection) parts.add("biasCorrection");
         if (activationExpandRatio > 0) parts.add("activationExpandRatio=" + activationExpandRatio);
         if (!policy.equals(DEFAULT_POLICY)) parts.add(policy.toString());
         if (referenceCompatible) parts.add("referenceCompatible");
@@ -154,7 +175,10 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         return "OcsConfig[W" + weightBits + "A" + activationBits + ", r=" + expandRatio + ", splitThreshold="
                 + splitThreshold + (referenceThreshold ? " (signed max)" : "") + ", " + (gridAware ? "grid-aware"
                 : "plain halving") + ", weightClip=" + weightClip + ", activationClip=" + activationClip
-                + (perChannel ? ", per-channel" : ", per-tensor") + ", activationExpandRatio=" + activationExpandRatio
+                + (perChannel ? ", per-channel" : ", per-tensor") + (foldBatchNorm ? ", batch norms folded" : "")
+                + (equalize ? ", cross-layer equalization" : "")
+                + (budgetedExpandRatio > 0 ? ", budgeted OCS of r=" + budgetedExpandRatio : "")
+                + (biasCorrection ? ", bias correction" : "") + ", activationExpandRatio=" + activationExpandRatio
                 + ", " + policy + (referenceCompatible ? ", referenceCompatible" : "") + ", " + calibrationBatches
                 + " calibration batches, seed " + seed + "]";
     }
@@ -175,6 +199,10 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         private boolean referenceCompatible = false;
         private int calibrationBatches = 4;
         private long seed = DEFAULT_SEED;
+        private boolean foldBatchNorm = false;
+        private boolean equalize = false;
+        private boolean biasCorrection = false;
+        private double budgetedExpandRatio = 0.0;
 
         private Builder() {
         }
@@ -277,6 +305,36 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
             return this;
         }
 
+        /** @param on fold batch norms into the layer before them before quantizing (the deployed model) */
+        public Builder foldBatchNorm(boolean on) {
+            this.foldBatchNorm = on;
+            return this;
+        }
+
+        /**
+         * @param on cross-layer equalization before OCS and quantization; batch norms between two layers block it, so
+         *           it folds them too
+         */
+        public Builder equalize(boolean on) {
+            this.equalize = on;
+            return this;
+        }
+
+        /**
+         * @param r budgeted weight OCS, in [0, 1]: the extra weights of uniform OCS at {@code r}, handed out where the
+         *          predicted output error falls most; 0 = off (excludes {@link #expandRatio})
+         */
+        public Builder budgetedExpandRatio(double r) {
+            this.budgetedExpandRatio = r;
+            return this;
+        }
+
+        /** @param on correct each quantized layer's bias by its expected output shift on calibration data */
+        public Builder biasCorrection(boolean on) {
+            this.biasCorrection = on;
+            return this;
+        }
+
         /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid value and the accepted range
@@ -284,7 +342,7 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         public OcsConfig build() {
             return new OcsConfig(weightBits, activationBits, weightClip, activationClip, perChannel, expandRatio,
                     splitThreshold, referenceThreshold, gridAware, activationExpandRatio, policy, referenceCompatible,
-                    calibrationBatches, seed);
+                    calibrationBatches, seed, foldBatchNorm, equalize, budgetedExpandRatio, biasCorrection);
         }
     }
 }

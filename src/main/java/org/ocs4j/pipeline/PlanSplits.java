@@ -2,6 +2,7 @@ package org.ocs4j.pipeline;
 
 import org.ocs4j.quant.WeightQuantizer;
 import org.ocs4j.rewrite.ModelWidener;
+import org.ocs4j.rewrite.WidenSettings;
 
 /**
  * Weight OCS, first half: chooses the {@code ceil(r·C)} input channels of every selected layer to split (largest
@@ -30,7 +31,9 @@ final class PlanSplits implements Stage {
             return;
         }
         OcsConfig c = work.config;
-        work.plan = ModelWidener.plan(work.model, c.widenSettings(),
+        WidenSettings settings = work.splitCounts == null ? c.widenSettings()
+                : c.widenSettings().withSplitCounts(work.splitCounts);
+        work.plan = ModelWidener.plan(work.model, settings,
                 (weights, bits) -> WeightQuantizer.clipAlpha(c.weightClip(), weights, bits), work.progress,
                 work.inputTypes);
     }

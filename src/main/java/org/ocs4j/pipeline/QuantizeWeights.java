@@ -70,11 +70,14 @@ final class QuantizeWeights implements Stage {
             // the reference code fits clip values on the weights before splitting: only then is that copy needed
             INDArray before = c.referenceCompatible()
                     ? unwidened.find(n.name()).map(o -> unwidened.param(o, key)).orElse(null) : null;
-            if ("RW".equals(key) && c.splitsWeights() && !c.perChannel() && c.policy().rejection(n) == null) {
+            if ("RW".equals(key) && c.expandRatio() > 0 && !c.perChannel() && c.policy().rejection(n) == null) {
                 alpha = Math.max(alpha, WeightQuantizer.folded(w, c.weightBits(), c.weightClip(), c.expandRatio(),
                         c.gridAware(), c.referenceCompatible() ? (before != null ? before : w.dup()) : null));
                 notes.add("RW folded: " + ChannelSplitter.splitCount(c.expandRatio(), w.size(0))
                         + " recurrent channels split, halves quantized and summed back");
+            } else if (c.perChannel() && "W".equals(key) && split != null && split.gridAlphas() != null) {
+                double[] alphas = gridAlphas(split, work.widening.layers(), n, w.size(outputAxis(n)));
+                alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), alphas, c.weightBits()));
             } else if (c.perChannel()) {
                 alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), c.weightClip(), c.weightBits()));
             } else {
@@ -95,8 +98,34 @@ final class QuantizeWeights implements Stage {
                 Double.NaN, notes.isEmpty() ? null : String.join("; ", notes), Double.NaN);
     }
 
+    /**
+     * The per-output-channel clip values a split layer's halves were placed on, for all {@code outputs} channels of
+     * its widened weight: when the layer is also a widened producer, its appended output channels (copies of
+     * original ones; an LSTM's in each of its 4 gate blocks) take their origin's value.
+     */
+    private static double[] gridAlphas(LayerReport split, List<LayerReport> all, Node n, long outputs) {
+        double[] alphas = split.gridAlphas();
+        if (alphas.length == outputs) {
+            return alphas;
+        }
+        int[] appended = all.stream().filter(l -> l.realization() == org.ocs4j.rewrite.Realization.WIDENED_PRODUCER
+                && n.label().equals(l.via())).findFirst().map(LayerReport::inputOrigins).orElseThrow(() ->
+                new IllegalStateException(n.describe() + ": " + outputs + " output channels but " + alphas.length
+                        + " grid clip values, and it is no widened producer"));
+        int blocks = n.kind() == NodeKind.LSTM ? 4 : 1;
+        int original = alphas.length / blocks;
+        int wide = original + appended.length;
+        double[] out = new double[blocks * wide];
+        for (int g = 0; g < blocks; g++) {
+            for (int u = 0; u < wide; u++) {
+                out[g * wide + u] = alphas[g * original + (u < original ? u : appended[u - original])];
+            }
+        }
+        return out;
+    }
+
     /** Output-channel axis of a weight for per-channel scales. */
-    private static int outputAxis(Node n) {
+    static int outputAxis(Node n) {
         return switch (n.kind()) {
             case CONV -> 0;
             case DEPTHWISE_CONV -> 2;

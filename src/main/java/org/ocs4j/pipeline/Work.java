@@ -33,10 +33,14 @@ public final class Work {
 
     /** The model as the stages have made it so far. */
     Model model;
+    /** The model OCS starts from: the original, or its batch norms folded. */
+    Model prepared;
     /** The model before weight OCS (after activation OCS): what reference-compatible clip values are fitted on. */
     Model unwidened;
     /** The FP32 model the quantized model derives from (widened, not quantized): what calibration measures. */
     Model fp32;
+    /** Budgeted OCS: node name → splits, replacing the uniform ratio; null otherwise. */
+    Map<String, Integer> splitCounts;
     WidenPlan plan;
     WidenReport widening;
     WidenReport activationSplitting;
@@ -48,6 +52,8 @@ public final class Work {
     final Map<String, String> renamed = new LinkedHashMap<>();
     /** Node name of a quantized layer → node name of the activation quantizer at its input. */
     final Map<String, String> quantizers = new LinkedHashMap<>();
+    /** What the stages that prepare the model (batch-norm folding, bias correction) did, one line each. */
+    final List<String> preparation = new ArrayList<>();
     /** How the calibration data was used, for reports: null until calibration ran or a cache was read. */
     String calibrationUsed;
     /** How the rewritten model was checked against the original, for reports: null when nothing was rewritten. */
@@ -73,6 +79,7 @@ public final class Work {
         this.config = config;
         this.original = original;
         this.model = original;
+        this.prepared = original;
         this.calibrationData = calibrationData;
         this.calibrationCache = calibrationCache;
         this.progress = progress == null ? Progress.NONE : progress;
@@ -117,6 +124,11 @@ public final class Work {
     /** @return one report per quantized layer, in topological order (empty when nothing was quantized) */
     public List<QuantizedLayer> layers() {
         return List.copyOf(layers.values());
+    }
+
+    /** @return what batch-norm folding and bias correction did, one line each (empty when neither ran) */
+    public List<String> preparation() {
+        return List.copyOf(preparation);
     }
 
     /** @return how the rewritten FP32 model was checked against the original, or null when OCS rewrote nothing */

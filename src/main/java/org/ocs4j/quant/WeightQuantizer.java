@@ -44,7 +44,16 @@ public final class WeightQuantizer {
      * @return the largest α
      */
     public static double perChannel(INDArray w, int axis, Clip method, int bits) {
-        double[] alphas = perChannelAlphas(method, w, axis, bits);
+        return perChannel(w, axis, perChannelAlphas(method, w, axis, bits), bits);
+    }
+
+    /**
+     * Fake-quantizes {@code w} in place with the given clip value of every output channel ({@code axis}) — those a
+     * grid-aware split placed its halves on, say.
+     *
+     * @return the largest α
+     */
+    public static double perChannel(INDArray w, int axis, double[] alphas, int bits) {
         w.assign(FixedPointGrid.signed(bits).fakeQuantizePerChannel(w, axis, alphas));
         return Arrays.stream(alphas).max().orElse(0);
     }

@@ -28,8 +28,9 @@ import java.util.Map;
  * with an identity activation, read by that batch norm alone, is merged into it — {@code W' = W · γ/√(σ²+ε)} per
  * output channel and {@code b' = (b − μ) · γ/√(σ²+ε) + β} — and removed. The result computes the same function in
  * inference (to float rounding) with fewer layers; it cannot be trained as before (batch statistics are gone).
- * Apply it after weight fake-quantization when simulating fixed point, so the simulated weights stay those of the
- * unfolded layers. Works on ComputationGraphs and MultiLayerNetworks; the input model is not modified.
+ * Before weight quantization it gives the deployed model, whose quantized weights are those an integer engine runs;
+ * after it, the simulated weights stay those of the unfolded layers. Works on ComputationGraphs and
+ * MultiLayerNetworks; the input model is not modified.
  */
 public final class BatchNormFolding {
 
@@ -43,6 +44,11 @@ public final class BatchNormFolding {
      * @param folded batch-norm name → the layer it was folded into (layer indices, as strings, in an MLN)
      */
     public record Folded<M extends org.deeplearning4j.nn.api.Model>(M model, Map<String, String> folded) {
+    }
+
+    /** @return a new network of the same type with every foldable batch norm folded (possibly none) */
+    public static Folded<? extends org.deeplearning4j.nn.api.Model> fold(org.deeplearning4j.nn.api.Model model) {
+        return model instanceof ComputationGraph g ? fold(g) : fold((MultiLayerNetwork) model);
     }
 
     /** @return a new network with every foldable batch norm folded (possibly none) */

@@ -25,15 +25,23 @@ import java.util.Arrays;
  * @param inputOrigins       original index of every input channel after the first {@code inputChannels}, as the
  *                           widened layer reads them: its own appended channels and, when its producer is widened for
  *                           other split layers too, theirs (which this layer reads with zero weights)
+ * @param gridAlphas         with per-channel grids, the clip value of every output channel's grid (its quantizer
+ *                           must use these); null for one grid per tensor or plain halving
  */
 public record LayerReport(String layer, String layerType, long inputChannels, int[] splitChannels,
                           long featuresPerChannel, long extraWeights, long extraMacs, Realization realization,
                           String via, double maxAbsBefore, double maxAbsAfter, double gridAlpha,
-                          int[] inputOrigins) {
+                          int[] inputOrigins, double[] gridAlphas) {
 
     public LayerReport {
         splitChannels = splitChannels.clone();
         inputOrigins = inputOrigins.clone();
+        gridAlphas = gridAlphas == null ? null : gridAlphas.clone();
+    }
+
+    @Override
+    public double[] gridAlphas() {
+        return gridAlphas == null ? null : gridAlphas.clone();
     }
 
     @Override

@@ -102,7 +102,7 @@ public final class ModelWidener {
             layers.add(new LayerReport(s.consumer().label(), s.consumer().typeName(), p.originalChannels(), p.origin(),
                     s.path().featuresPerChannel(), weights, macs, s.realization(), via, p.maxAbsBefore(),
                     p.maxAbsAfter(), s.gridAlpha(), s.realization() == Realization.WIDENED_PRODUCER
-                            ? s.group().appended() : p.origin()));
+                            ? s.group().appended() : p.origin(), s.gridAlphas()));
             extraWeights += weights;
             extraMacs += macs;
         }

@@ -39,10 +39,12 @@ public record WidenPlan(NetworkGraph graph, WidenSettings settings, List<Consume
      * @param split    its widened weight in channel view ({@link WeightLayout#channelView}) and the plan
      * @param realization how the duplicated channels are produced
      * @param group    the producer group, for {@link Realization#WIDENED_PRODUCER}; null otherwise
-     * @param gridAlpha the clip value whose grid the halves were placed on, or NaN for plain halving
+     * @param gridAlpha the clip value whose grid the halves were placed on (the largest, per channel), or NaN for
+     *                  plain halving
+     * @param gridAlphas the clip value of every output channel's grid, or null for one grid per tensor
      */
     record ConsumerSplit(Node consumer, ChannelPath path, SplitResult split, Realization realization,
-                         ProducerGroup group, double gridAlpha) {
+                         ProducerGroup group, double gridAlpha, double[] gridAlphas) {
     }
 
     /**

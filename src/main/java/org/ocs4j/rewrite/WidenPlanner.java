@@ -2,10 +2,13 @@ package org.ocs4j.rewrite;
 
 import org.ocs4j.graph.LayerPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.graph.ChannelPath;
 import org.ocs4j.graph.ChannelTracer;
 import org.ocs4j.graph.NetworkGraph;
 import org.ocs4j.graph.Node;
+import org.ocs4j.graph.NodeKind;
 import org.ocs4j.split.ChannelSplitter;
 import org.ocs4j.split.SplitOptions;
 import org.ocs4j.split.SplitResult;
@@ -110,16 +113,18 @@ final class WidenPlanner {
         }
         INDArray view = WeightLayout.channelView(node.kind(), weights, path.featuresPerChannel());
         int axis = WeightLayout.inputAxis(node.kind());
-        int k = ChannelSplitter.splitCount(settings.expandRatio(), view.size(axis));
+        int k = settings.splitCount(node.name(), view.size(axis));
         if (k == 0) {
-            skipped.add(new SkippedLayer(node.label(), node.typeName(), "expand ratio 0 gives no split"));
+            skipped.add(new SkippedLayer(node.label(), node.typeName(), settings.splitCounts() != null
+                    ? "the split budget gives it no split" : "expand ratio 0 gives no split"));
             return null;
         }
         double[] gridAlpha = {Double.NaN};
+        double[][] gridAlphas = {null};
         SplitResult result = activationMaxima != null
                 ? ActivationSplits.duplicateColumns(node, activationMaxima.get(node.name()), view, axis, k)
-                : split(node, view, axis, k, gridAlpha);
-        return new WidenPlan.ConsumerSplit(node, path, result, realization, null, gridAlpha[0]);
+                : split(node, view, axis, k, gridAlpha, gridAlphas);
+        return new WidenPlan.ConsumerSplit(node, path, result, realization, null, gridAlpha[0], gridAlphas[0]);
     }
 
     /**
@@ -162,7 +167,7 @@ final class WidenPlanner {
                     c.absorbers, groupMembers, halving.get(e.getKey()));
             for (WidenPlan.ConsumerSplit m : e.getValue()) {
                 groupMembers.add(new WidenPlan.ConsumerSplit(m.consumer(), m.path(), m.split(), m.realization(), group,
-                        m.gridAlpha()));
+                        m.gridAlpha(), m.gridAlphas()));
             }
             groups.put(e.getKey(), group);
         }
@@ -191,7 +196,7 @@ final class WidenPlanner {
         Node halvingNode = path.source();
         List<Node> after = new ArrayList<>();
         for (Node n : path.carriers()) {
-            if (n.kind() == org.ocs4j.graph.NodeKind.BATCH_NORM || n.kind() == org.ocs4j.graph.NodeKind.DEPTHWISE_CONV) {
+            if (n.kind() == NodeKind.BATCH_NORM || n.kind() == NodeKind.DEPTHWISE_CONV) {
                 halvingNode = n;
                 break;
             }
@@ -206,19 +211,41 @@ final class WidenPlanner {
         return null;
     }
 
-    /** Splits; for grid-aware splitting, α comes from {@link GridClip} on the plainly split weights. */
-    private SplitResult split(Node node, INDArray view, int axis, int k, double[] gridAlpha) {
+    /**
+     * Splits; for grid-aware splitting, α comes from {@link GridClip} on the plainly split weights — one per tensor,
+     * or one per output channel ({@code gridAlphas[0]}) with per-channel grids.
+     */
+    private SplitResult split(Node node, INDArray view, int axis, int k, double[] gridAlpha, double[][] gridAlphas) {
         SplitOptions options = settings.split();
         SplitResult plain = ChannelSplitter.split(view, axis, k, options);
         if (!settings.gridAware() || plain.plan().maxAbsAfter() == 0.0) {
             return plain;
+        }
+        long levels = (1L << (settings.gridAwareBits() - 1)) - 1;
+        if (settings.perChannelGrid()) {
+            int outputAxis = node.kind() == NodeKind.CONV ? 0 : 2; // channel view: [O,I,kh,kw], [C,g,O]
+            double[] alphas = gridClip.perChannel(plain.weights(), outputAxis, settings.gridAwareBits());
+            double[] scales = new double[alphas.length];
+            for (int o = 0; o < alphas.length; o++) {
+                if (!(alphas[o] > 0) || !Double.isFinite(alphas[o])) {
+                    throw new IllegalArgumentException(node.describe() + ": grid clip value " + alphas[o]
+                            + " of output channel " + o + " is not finite and > 0");
+                }
+                scales[o] = levels / alphas[o];
+            }
+            gridAlphas[0] = alphas;
+            gridAlpha[0] = java.util.Arrays.stream(alphas).max().orElseThrow();
+            INDArray grid = Nd4j.ones(view.dataType(), view.shape());
+            Nd4j.getExecutioner().exec(new BroadcastMulOp(grid,
+                    Nd4j.createFromArray(scales).castTo(view.dataType()), grid, outputAxis));
+            return ChannelSplitter.splitOnGrids(view, axis, k, options, grid);
         }
         double alpha = gridClip.alpha(plain.weights(), settings.gridAwareBits());
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException(node.describe() + ": grid clip value " + alpha + " is not finite and > 0");
         }
         gridAlpha[0] = alpha;
-        double scale = ((1L << (settings.gridAwareBits() - 1)) - 1) / alpha;
+        double scale = levels / alpha;
         return ChannelSplitter.split(view, axis, k, options.withGridScale(scale));
     }
 

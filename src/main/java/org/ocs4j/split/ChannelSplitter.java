@@ -133,6 +133,35 @@ public final class ChannelSplitter {
      * split computed from the channel's current slice and the maxima of both copies re-measured.
      */
     static SplitResult splitByReplay(INDArray weights, int axis, int k, SplitOptions options) {
+        return splitByReplay(weights, axis, k, options, null);
+    }
+
+    /**
+     * Grid-aware splitting on one grid per element — per-output-channel scales: each entry {@code w} of a split
+     * channel becomes {@code (u/2 ∓ 1/4)/s} with {@code u = w·s} and {@code s} its own entry of {@code scales}, so
+     * that round-half-to-even quantization of the two halves on that grid sums to the quantized original.
+     *
+     * @param weights the weight tensor (not modified); must be finite
+     * @param axis    the input-channel axis
+     * @param k       number of splits, {@code ≥ 0}
+     * @param options threshold and reference quirk (its own grid scale is not used)
+     * @param scales  the grid scale of every entry, the shape of {@code weights}, the same along {@code axis} (one
+     *                value per output channel, broadcast); every value positive and finite
+     */
+    public static SplitResult splitOnGrids(INDArray weights, int axis, int k, SplitOptions options, INDArray scales) {
+        checkArguments(weights, axis, k);
+        requireFinite(weights, "weights");
+        if (!java.util.Arrays.equals(weights.shape(), scales.shape())) {
+            throw new IllegalArgumentException("grid scales of shape " + Arrays.toString(scales.shape())
+                    + " for weights of shape " + Arrays.toString(weights.shape()));
+        }
+        INDArray rowScale = channelMatrix(scales.castTo(weights.dataType()), axis).getRow(0).dup();
+        return splitByReplay(weights, axis, k, options.withGridScale(1.0), rowScale);
+    }
+
+    /** {@code rowScale}: the grid scale of each entry of a channel slice, or null for the options' one scale. */
+    private static SplitResult splitByReplay(INDArray weights, int axis, int k, SplitOptions options,
+                                             INDArray rowScale) {
         int channels = (int) weights.size(axis);
         INDArray matrix = channelMatrix(weights, axis);
         long rowLength = matrix.size(1);
@@ -141,7 +170,7 @@ public final class ChannelSplitter {
         widened.get(NDArrayIndex.interval(0, channels), NDArrayIndex.all()).assign(matrix);
 
         SplitPlan plan = greedy(matrix.amax(1).toDoubleVector(), k, (j, appended, maxima) -> {
-            INDArray[] halves = splitRow(widened.getRow(j), maxima[j], options);
+            INDArray[] halves = splitRow(widened.getRow(j), maxima[j], options, rowScale);
             widened.putRow(appended, halves[1]);
             widened.putRow(j, halves[0]);
             maxima[j] = halves[0].amaxNumber().doubleValue();
@@ -205,6 +234,10 @@ public final class ChannelSplitter {
      * @return {kept part (stays at the channel's index), moved part (the appended channel)}
      */
     static INDArray[] splitRow(INDArray row, double maxAbs, SplitOptions options) {
+        return splitRow(row, maxAbs, options, null);
+    }
+
+    private static INDArray[] splitRow(INDArray row, double maxAbs, SplitOptions options, INDArray rowScale) {
         if (options.splitThreshold() == 0.0 && !options.gridAware()) {
             INDArray half = row.mul(0.5);
             return new INDArray[] {half, half};
@@ -214,7 +247,11 @@ public final class ChannelSplitter {
         INDArray mask = Transforms.abs(row, true).gt(threshold).castTo(row.dataType());
         INDArray lower;
         INDArray upper;
-        if (options.gridAware()) {
+        if (rowScale != null) {
+            INDArray halfU = row.mul(rowScale.reshape(row.shape())).muli(0.5);
+            lower = halfU.sub(0.25).divi(rowScale.reshape(row.shape()));
+            upper = halfU.addi(0.25).divi(rowScale.reshape(row.shape()));
+        } else if (options.gridAware()) {
             double s = options.gridScale();
             INDArray halfU = row.mul(s * 0.5);
             lower = halfU.sub(0.25).divi(s);

@@ -9,55 +9,64 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One column of a sweep table: how the weights are quantized. Written and parsed as
+ * One column of a sweep table: how the weights are quantized. Written and parsed as {@code +}-joined parts, each
+ * at most once, in any order (written back in the order below):
  * <ul>
- *   <li>{@code none}, {@code max:0.9}, {@code mse}, {@code aciq}, {@code kl}, {@code percentile:99.9} — a clip
- *       method alone, per-tensor scales;</li>
- *   <li>{@code per-channel} or {@code per-channel+mse} — one scale per output channel;</li>
- *   <li>{@code ocs:0.02}, {@code ocs:0.02+mse}, {@code ocs:0.02:plain} — weight OCS at expand ratio 0.02,
- *       grid-aware (default) or plain halving, optionally followed by a clip method;</li>
- *   <li>{@code ocs+best} — OCS + best clip: in each row, the expand ratio of the grid-aware OCS column and the clip
- *       method of the clipping column with the lowest output error against FP32 on the calibration data (never
- *       chosen on the scored data).</li>
+ *   <li>{@code fold} — batch norms folded into the layer before them first (the deployed model);</li>
+ *   <li>{@code cle} — cross-layer equalization (folds batch norms too; ReLU6 on equalized paths becomes ReLU);</li>
+ *   <li>{@code per-channel} — one scale per output channel (per tensor without it);</li>
+ *   <li>{@code ocs:0.02}, {@code ocs:0.02:plain} — weight OCS at expand ratio 0.02, grid-aware (default) or plain
+ *       halving; {@code ocs-budget:0.02} — budgeted OCS: the extra weights of {@code ocs:0.02}, handed out where the
+ *       predicted output error falls most;</li>
+ *   <li>a clip method: {@code none}, {@code max:0.9}, {@code mse}, {@code aciq}, {@code kl}, {@code percentile:99.9}
+ *       ({@code none} when left out);</li>
+ *   <li>{@code bc} — bias correction after weight quantization;</li>
  * </ul>
+ * e.g. {@code mse}, {@code per-channel+mse}, {@code ocs:0.02+mse}, {@code fold+per-channel+ocs:0.02+bc}; and
+ * {@code ocs+best} — OCS + best clip: in each row, the expand ratio of the grid-aware per-tensor OCS column and the
+ * clip method of the per-tensor clipping column (both unfolded, no bias correction) with the lowest output error
+ * against FP32 on the calibration data (never chosen on the scored data).
  *
- * @param clip        the weight clip ({@code null} for {@code ocs+best}, resolved per row)
- * @param expandRatio weight OCS expand ratio, 0 for none (NaN for {@code ocs+best})
- * @param gridAware   grid-aware splitting (only meaningful with OCS)
- * @param perChannel  per-output-channel scales
- * @param bestOfRow   the {@code ocs+best} column
+ * @param clip           the weight clip ({@code null} for {@code ocs+best}, resolved per row)
+ * @param expandRatio    weight OCS expand ratio, 0 for none (NaN for {@code ocs+best})
+ * @param gridAware      grid-aware splitting (only meaningful with OCS)
+ * @param perChannel     per-output-channel scales
+ * @param bestOfRow      the {@code ocs+best} column
+ * @param foldBatchNorm  batch norms folded before quantizing
+ * @param biasCorrection biases corrected after weight quantization
+ * @param equalize       cross-layer equalization before OCS
+ * @param budgeted       the expand ratio is a budget ({@code ocs-budget:R}), not a uniform ratio
  */
-public record Column(Clip clip, double expandRatio, boolean gridAware, boolean perChannel, boolean bestOfRow) {
+public record Column(Clip clip, double expandRatio, boolean gridAware, boolean perChannel, boolean bestOfRow,
+                     boolean foldBatchNorm, boolean biasCorrection, boolean equalize, boolean budgeted) {
 
     /** The {@code ocs+best} column. */
-    public static final Column OCS_BEST = new Column(null, Double.NaN, true, false, true);
+    public static final Column OCS_BEST = new Column(null, Double.NaN, true, false, true, false, false, false, false);
 
     /** The paper's table: no clip, MSE, ACIQ, KL, OCS r = 0.01 / 0.02 / 0.05, OCS + best clip. */
     public static final List<Column> PAPER = parseList("none,mse,aciq,kl,ocs:0.01,ocs:0.02,ocs:0.05,ocs+best");
 
+    private static final String FORMS = "+-joined parts fold, cle, per-channel, ocs:R[:plain] or ocs-budget:R[:plain], a clip method (none, max:C,"
+            + " mse, aciq, kl, percentile:P) and bc, or ocs+best";
+
     public Column {
-        if (!bestOfRow) {
-            if (clip == null) {
-                throw new IllegalArgumentException("a sweep column needs a clip method");
-            }
-            if (perChannel && expandRatio > 0) {
-                throw new IllegalArgumentException("per-channel scales with OCS are not a sweep column");
-            }
+        if (!bestOfRow && clip == null) {
+            throw new IllegalArgumentException("a sweep column needs a clip method");
         }
     }
 
     /** @return the clip-only column of {@code clip} (per-tensor, no OCS) */
     public static Column clipOnly(Clip clip) {
-        return new Column(clip, 0, true, false, false);
+        return new Column(clip, 0, true, false, false, false, false, false, false);
     }
 
-    /** @return OCS at {@code r} followed by {@code clip} */
+    /** @return OCS at {@code r} followed by {@code clip} (per tensor, unfolded) */
     public static Column ocs(double r, Clip clip, boolean gridAware) {
         if (!(r > 0)) {
             throw new IllegalArgumentException("an OCS column needs an expand ratio in (0, 1], not " + r);
         }
         org.ocs4j.split.ChannelSplitter.requireRatio("expand ratio", r);
-        return new Column(clip, r, gridAware, false, false);
+        return new Column(clip, r, gridAware, false, false, false, false, false, false);
     }
 
     /**
@@ -67,44 +76,47 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
      */
     public static Column parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("ocs+best")) {
+            return OCS_BEST;
+        }
         try {
-            if (t.equals("ocs+best")) {
-                return OCS_BEST;
-            }
-            if (t.startsWith("per-channel")) {
-                String rest = t.substring("per-channel".length());
-                Clip clip = rest.isEmpty() ? Clip.NONE : Clip.parse(after(rest, '+', text));
-                return new Column(clip, 0, true, true, false);
-            }
-            if (t.startsWith("ocs:")) {
-                String rest = t.substring(4);
-                String clipText = null;
-                int plus = rest.indexOf('+');
-                if (plus >= 0) {
-                    clipText = rest.substring(plus + 1);
-                    rest = rest.substring(0, plus);
+            Clip clip = null;
+            double r = 0;
+            boolean grid = true;
+            boolean perChannel = false;
+            boolean fold = false;
+            boolean bc = false;
+            boolean cle = false;
+            boolean budget = false;
+            for (String part : t.split("\\+", -1)) {
+                if (part.equals("fold") && !fold) {
+                    fold = true;
+                } else if (part.equals("cle") && !cle) {
+                    cle = true;
+                } else if (part.equals("bc") && !bc) {
+                    bc = true;
+                } else if (part.equals("per-channel") && !perChannel) {
+                    perChannel = true;
+                } else if ((part.startsWith("ocs:") || part.startsWith("ocs-budget:")) && r == 0) {
+                    budget = part.startsWith("ocs-budget:");
+                    String ratio = part.substring(part.indexOf(':') + 1);
+                    if (ratio.endsWith(":plain")) {
+                        grid = false;
+                        ratio = ratio.substring(0, ratio.length() - ":plain".length());
+                    }
+                    r = ocs(Double.parseDouble(ratio), Clip.NONE, grid).expandRatio();
+                } else if (clip == null && !part.isEmpty() && !part.startsWith("ocs")) {
+                    clip = Clip.parse(part);
+                } else {
+                    throw new IllegalArgumentException("part \"" + part + "\" is unknown, empty or repeated");
                 }
-                boolean grid = true;
-                if (rest.endsWith(":plain")) {
-                    grid = false;
-                    rest = rest.substring(0, rest.length() - ":plain".length());
-                }
-                double r = Double.parseDouble(rest);
-                return ocs(r, clipText == null ? Clip.NONE : Clip.parse(clipText), grid);
             }
-            return clipOnly(Clip.parse(t));
+            return new Column(clip == null ? Clip.NONE : clip, r, grid, perChannel, false, fold && !cle, bc, cle,
+                    budget);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sweep column \"" + text + "\" is not understood (" + e.getMessage()
-                    + "); use none, max:C, mse, aciq, kl, percentile:P, per-channel[+CLIP], ocs:R[:plain][+CLIP]"
-                    + " or ocs+best", e);
+                    + "); use " + FORMS, e);
         }
-    }
-
-    private static String after(String rest, char sep, String text) {
-        if (rest.charAt(0) != sep) {
-            throw new IllegalArgumentException("expected '" + sep + "' in \"" + text + "\"");
-        }
-        return rest.substring(1);
     }
 
     /** Parses a comma-separated list of columns, in order. */
@@ -126,22 +138,30 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
 
     /** @return whether this is a clipping column that {@code ocs+best} may pick (a clip other than none, no OCS) */
     public boolean clipCandidate() {
-        return !bestOfRow && expandRatio == 0 && !perChannel && clip.method() != ClipMethod.NONE;
+        return !bestOfRow && expandRatio == 0 && plainLayout() && clip.method() != ClipMethod.NONE;
     }
 
     /** @return whether this is an OCS column whose ratio {@code ocs+best} may pick (grid-aware, no clip) */
     public boolean ocsCandidate() {
-        return !bestOfRow && expandRatio > 0 && gridAware && clip.method() == ClipMethod.NONE;
+        return !bestOfRow && expandRatio > 0 && !budgeted && gridAware && plainLayout()
+                && clip.method() == ClipMethod.NONE;
+    }
+
+    /** Per tensor, unfolded, no bias correction: the layout of the paper's columns. */
+    private boolean plainLayout() {
+        return !perChannel && !foldBatchNorm && !biasCorrection && !equalize;
     }
 
     /** @return the same column with plain halving instead of grid-aware splitting */
     public Column plain() {
-        return new Column(clip, expandRatio, false, perChannel, bestOfRow);
+        return new Column(clip, expandRatio, false, perChannel, bestOfRow, foldBatchNorm, biasCorrection, equalize,
+                budgeted);
     }
 
     /**
      * The configuration of this column in row {@code (weightBits, activationBits)}: {@code base} with the row's bit
-     * widths and this column's weight clip, scales and OCS.
+     * widths and this column's weight clip, scales, OCS, folding and bias correction (either set in {@code base}
+     * stays on).
      *
      * @throws IllegalStateException for {@code ocs+best}, which is resolved per row first
      * @throws IllegalArgumentException when the result is not a valid configuration (an expand ratio above 1, say)
@@ -151,30 +171,38 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
             throw new IllegalStateException("ocs+best is resolved per row before it is run");
         }
         return base.toBuilder().weightBits(weightBits).activationBits(activationBits).weightClip(clip)
-                .perChannel(perChannel).expandRatio(expandRatio).gridAware(gridAware).build();
+                .perChannel(perChannel).expandRatio(budgeted ? 0 : expandRatio)
+                .budgetedExpandRatio(budgeted ? expandRatio : 0).gridAware(gridAware)
+                .foldBatchNorm(base.foldBatchNorm() || foldBatchNorm)
+                .biasCorrection(base.biasCorrection() || biasCorrection).equalize(base.equalize() || equalize).build();
     }
 
     /** @return the identifier {@link #parse} reads back, e.g. {@code ocs:0.02+mse} */
     public String id() {
         if (bestOfRow) return "ocs+best";
-        if (perChannel) return clip.method() == ClipMethod.NONE ? "per-channel" : "per-channel+" + clip;
+        List<String> parts = new ArrayList<>();
+        if (foldBatchNorm) parts.add("fold");
+        if (equalize) parts.add("cle");
+        if (perChannel) parts.add("per-channel");
         if (expandRatio > 0) {
-            return "ocs:" + expandRatio + (gridAware ? "" : ":plain")
-                    + (clip.method() == ClipMethod.NONE ? "" : "+" + clip);
+            parts.add((budgeted ? "ocs-budget:" : "ocs:") + expandRatio + (gridAware ? "" : ":plain"));
         }
-        return clip.toString();
+        if (clip.method() != ClipMethod.NONE || parts.isEmpty() && !biasCorrection) parts.add(clip.toString());
+        if (biasCorrection) parts.add("bc");
+        return String.join("+", parts);
     }
 
-    /** @return the table header, e.g. {@code no clip}, {@code MSE}, {@code OCS 0.02}, {@code OCS + best clip} */
+    /** @return the table header, e.g. {@code no clip}, {@code MSE}, {@code OCS 0.02}, {@code fold + OCS 0.02 + BC} */
     public String label() {
         if (bestOfRow) return "OCS + best clip";
-        String clipLabel = clipLabel(clip);
-        if (perChannel) return clip.method() == ClipMethod.NONE ? "per-channel" : "per-channel + " + clipLabel;
-        if (expandRatio > 0) {
-            return "OCS " + expandRatio + (gridAware ? "" : " plain")
-                    + (clip.method() == ClipMethod.NONE ? "" : " + " + clipLabel);
-        }
-        return clipLabel;
+        List<String> parts = new ArrayList<>();
+        if (foldBatchNorm) parts.add("fold");
+        if (equalize) parts.add("CLE");
+        if (perChannel) parts.add("per-channel");
+        if (expandRatio > 0) parts.add((budgeted ? "OCS budget " : "OCS ") + expandRatio + (gridAware ? "" : " plain"));
+        if (clip.method() != ClipMethod.NONE || parts.isEmpty()) parts.add(clipLabel(clip));
+        if (biasCorrection) parts.add("BC");
+        return String.join(" + ", parts);
     }
 
     private static String clipLabel(Clip clip) {

@@ -131,7 +131,9 @@ public final class SweepReport {
         }
         sb.append(r.metric()).append(" on ").append(r.data()).append(r.higherIsBetter() ? "" : " (lower is better)")
                 .append(". Weights per tensor")
-                .append(" (signed grid, round half to even) unless a column says per-channel; activations at the")
+                .append(" (signed grid, round half to even) unless a column says per-channel, of the model as it is")
+                .append(" (batch norms unfolded) unless it says fold; BC: bias correction on the calibration data;")
+                .append(" activations at the")
                 .append(" row's bits with α by ").append(r.config().base().activationClip()).append(", calibrated on ")
                 .append(r.calibration()).append(". OCS columns split grid-aware unless marked plain; ")
                 .append(r.config().base().policy()).append(". ").append(r.fp32().metrics().containsKey("top1Correct")

@@ -39,6 +39,8 @@ public final class SweepRunner {
     private Scorer scorer;
     private DataSetIterator calibration;
     private String calibrationDescription = "none";
+    /** FP32 outputs on the calibration batches, computed at the first cell that needs them. */
+    private OutputError.Reference calibrationReference;
     private Progress progress = Progress.NONE;
     private String command = "ocs4j API (Ocs.sweep(...))";
     private String modelSha256 = "in-memory";
@@ -81,6 +83,7 @@ public final class SweepRunner {
     public SweepRunner calibrateOn(DataSetIterator batches, String description) {
         this.calibration = batches;
         this.calibrationDescription = description;
+        this.calibrationReference = null;
         return this;
     }
 
@@ -237,8 +240,10 @@ public final class SweepRunner {
         Scorer.Score s = scorer.score(w.model(), progress);
         Map<String, Double> metrics = new LinkedHashMap<>(s.metrics());
         if (calibration != null) {
-            metrics.put(CALIBRATION_ERROR, OutputError.relative(model, w.model(), calibration,
-                    config.base().calibrationBatches()));
+            if (calibrationReference == null) {
+                calibrationReference = OutputError.reference(model, calibration, config.base().calibrationBatches());
+            }
+            metrics.put(CALIBRATION_ERROR, calibrationReference.relative(w.model()));
         }
         List<Cell.Layer> layers = w.layers().stream().map(Cell.Layer::of).toList();
         int split = w.widening() == null ? 0 : w.widening().layers().size();

@@ -20,7 +20,6 @@ class OcsConfigTest {
             {"weight bit width 1", "w1"}, {"weight bit width 17", "w17"}, {"activation bit width 1", "a1"},
             {"expand ratio -0.1", "r-0.1"}, {"expand ratio 1.5", "r1.5"}, {"expand ratio NaN", "rNaN"},
             {"activation expand ratio 2.0", "ar2"}, {"split threshold 1.0", "t1"}, {"calibration batches 0", "b0"},
-            {"per-channel", "pc"},
         };
         for (String[] c : cases) {
             OcsConfig.Builder b = OcsConfig.builder();
@@ -33,14 +32,15 @@ class OcsConfigTest {
                 case "rNaN" -> b.expandRatio(Double.NaN);
                 case "ar2" -> b.activationExpandRatio(2.0);
                 case "t1" -> b.splitThreshold(1.0);
-                case "b0" -> b.calibrationBatches(0);
-                default -> b.perChannel(true).expandRatio(0.1);
+                default -> b.calibrationBatches(0);
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build, c[1]);
             assertTrue(e.getMessage().contains(c[0]), c[0] + " not in: " + e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> OcsConfig.builder().weightClip((Clip) null).build());
         assertThrows(IllegalArgumentException.class, () -> OcsConfig.builder().policy(null).build());
+        assertTrue(OcsConfig.builder().perChannel(true).expandRatio(0.1).build().widenSettings().perChannelGrid(),
+                "per-channel scales with grid-aware OCS: halves on each output channel's grid");
     }
 
     @Test

@@ -186,8 +186,6 @@ public class QuantizationPipelineTest {
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
                 () -> Quantize.run(TestNets.mln(1), Quantize.bits(8, 8), null));
         assertTrue(none.getMessage().contains("calibration"), none.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> Quantize.bits(8, 8).perChannel(true).expandRatio(0.1).gridAware(true).build());
     }
 
     @Test

@@ -17,13 +17,16 @@ class ColumnTest {
     @Test
     void everyWrittenFormReadsBackToItself() {
         for (String id : List.of("none", "max:0.9", "mse", "aciq", "kl", "percentile:99.9", "per-channel",
-                "per-channel+mse", "ocs:0.02", "ocs:0.01+mse", "ocs:0.05:plain", "ocs:0.05:plain+kl", "ocs+best")) {
+                "per-channel+mse", "ocs:0.02", "ocs:0.01+mse", "ocs:0.05:plain", "ocs:0.05:plain+kl", "ocs+best",
+                "fold", "fold+mse", "per-channel+ocs:0.02", "fold+per-channel+ocs:0.02+bc", "bc", "cle+ocs:0.02+bc", "ocs-budget:0.02", "fold+ocs-budget:0.05:plain+mse")) {
             assertEquals(id, Column.parse(id).id(), id);
         }
         assertEquals("OCS 0.02 + MSE", Column.parse("OCS:0.02+MSE").label());
         assertEquals("MAX 0.9", Column.parse("max:0.9").label());
         assertEquals("no clip", Column.parse("none").label());
         assertEquals("OCS 0.05 plain", Column.parse("ocs:0.05:plain").label());
+        assertEquals("fold+ocs:0.02+mse+bc", Column.parse("bc+MSE+ocs:0.02+fold").id(), "any order, written back in one");
+        assertEquals("fold + per-channel + OCS 0.02 + BC", Column.parse("fold+per-channel+ocs:0.02+bc").label());
     }
 
     @Test
@@ -38,13 +41,25 @@ class ColumnTest {
         assertEquals(0.9, Column.parse("max:0.9").config(OcsConfig.defaults(), 5, 8)
                 .weightClip().parameter());
         assertTrue(Column.parse("per-channel").config(OcsConfig.defaults(), 5, 8).perChannel());
+        var deployed = Column.parse("fold+per-channel+ocs:0.02+bc").config(OcsConfig.defaults(), 4, 8);
+        assertTrue(deployed.foldBatchNorm() && deployed.biasCorrection() && deployed.perChannel()
+                && deployed.gridAware() && deployed.expandRatio() == 0.02, deployed.toString());
+        assertFalse(Column.parse("mse").config(OcsConfig.defaults(), 4, 8).foldBatchNorm());
+        var equalized = Column.parse("fold+cle").config(OcsConfig.defaults(), 4, 8);
+        assertTrue(equalized.equalize() && equalized.foldBatchNorm(), "equalization folds batch norms: " + equalized);
+        assertEquals("cle", Column.parse("fold+cle").id(), "fold is implied by cle");
+        var budget = Column.parse("ocs-budget:0.02").config(OcsConfig.defaults(), 4, 8);
+        assertTrue(budget.budgetedExpandRatio() == 0.02 && budget.expandRatio() == 0 && budget.splitsWeights());
+        assertFalse(Column.parse("ocs-budget:0.02").ocsCandidate());
+        assertFalse(Column.parse("fold+ocs:0.02").ocsCandidate(), "ocs+best chooses among the paper's columns only");
         assertThrows(IllegalStateException.class,
                 () -> Column.OCS_BEST.config(OcsConfig.defaults(), 5, 8));
     }
 
     @Test
     void badColumnsAreRefusedNamingTheText() {
-        for (String bad : List.of("mxe", "ocs:", "ocs:1.5", "ocs:0", "max:2", "mse:3", "per-channelmse", "ocs:0.1+zz")) {
+        for (String bad : List.of("mxe", "ocs:", "ocs:1.5", "ocs:0", "max:2", "mse:3", "per-channelmse", "ocs:0.1+zz",
+                "fold+fold", "mse+kl", "bc+", "ocs:0.01+ocs:0.02", "ocs")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Column.parse(bad), bad);
             assertTrue(e.getMessage().contains("\"" + bad + "\""), e.getMessage());
         }
