@@ -8,9 +8,20 @@ package org.ocs4j.eval;
  * @param top5Correct    images whose label is among the five highest-scoring classes
  * @param forwardSeconds time spent in the network's forward pass
  * @param totalSeconds   wall time including data loading and preprocessing
+ * @param top1Hits       bit {@code i} set when example {@code i} (in data order) is top-1 correct: what paired tests
+ *                       between two models scored on the same data need
  */
 public record ClassificationResult(long examples, long top1Correct, long top5Correct, double forwardSeconds,
-                                   double totalSeconds) {
+                                   double totalSeconds, java.util.BitSet top1Hits) {
+
+    public ClassificationResult {
+        top1Hits = (java.util.BitSet) top1Hits.clone();
+    }
+
+    @Override
+    public java.util.BitSet top1Hits() {
+        return (java.util.BitSet) top1Hits.clone();
+    }
 
     /** @return top-1 accuracy in [0, 1] */
     public double top1() {

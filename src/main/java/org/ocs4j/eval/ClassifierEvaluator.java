@@ -61,6 +61,7 @@ public final class ClassifierEvaluator {
         }
         Evaluation top1 = null;
         long forwardNanos = 0;
+        java.util.BitSet hits = new java.util.BitSet();
         long start = System.nanoTime();
         progress.start("evaluating", expectedExamples);
         long examples = 0;
@@ -89,6 +90,11 @@ public final class ClassifierEvaluator {
                         .toList(), 5);
             }
             top1.eval(labels, out);
+            int[] hit = out.argMax(1).eq(labels.argMax(1)).castTo(org.nd4j.linalg.api.buffer.DataType.INT32)
+                    .toIntVector();
+            for (int i = 0; i < hit.length; i++) {
+                hits.set((int) examples + i, hit[i] == 1);
+            }
             examples += out.size(0);
             for (long i = 0; i < out.size(0); i++) {
                 progress.step();
@@ -100,7 +106,8 @@ public final class ClassifierEvaluator {
         }
         double total = (System.nanoTime() - start) / 1e9;
         long correct1 = top1.truePositives().values().stream().mapToLong(Integer::longValue).sum();
-        return new ClassificationResult(examples, correct1, top1.getTopNCorrectCount(), forwardNanos / 1e9, total);
+        return new ClassificationResult(examples, correct1, top1.getTopNCorrectCount(), forwardNanos / 1e9, total,
+                hits);
     }
 
     /** @return the model's single output for a batch, in inference mode, by DL4J's own {@code output()} */

@@ -18,9 +18,22 @@ import java.util.Map;
  * @param splitLayers  layers split by OCS (0 without OCS)
  * @param extraWeights weights added by OCS
  * @param layers       per quantized layer: clip values and SQNR
+ * @param outcomes     per example, whether it was scored right, as {@link #encode}d bits; null when the metric has no
+ *                     per-example outcome (perplexity) or the cell was stored by an older ocs4j
  */
 public record Cell(String row, String column, String resolvedAs, double value, Map<String, Double> metrics,
-                   long examples, double seconds, int splitLayers, long extraWeights, List<Layer> layers) {
+                   long examples, double seconds, int splitLayers, long extraWeights, List<Layer> layers,
+                   String outcomes) {
+
+    /** @return {@code bits} as base64 of {@link java.util.BitSet#toByteArray()}, or null for null */
+    public static String encode(java.util.BitSet bits) {
+        return bits == null ? null : java.util.Base64.getEncoder().encodeToString(bits.toByteArray());
+    }
+
+    /** @return the per-example outcomes, or null when not stored */
+    public java.util.BitSet outcomeBits() {
+        return outcomes == null ? null : java.util.BitSet.valueOf(java.util.Base64.getDecoder().decode(outcomes));
+    }
 
     /** @return the key of a cell in a sweep's store */
     public static String key(String row, String column) {
@@ -34,7 +47,8 @@ public record Cell(String row, String column, String resolvedAs, double value, M
 
     /** @return the same measurement filed under another column (used for {@code ocs+best} when it repeats a column) */
     Cell as(String otherColumn) {
-        return new Cell(row, otherColumn, resolvedAs, value, metrics, examples, 0, splitLayers, extraWeights, layers);
+        return new Cell(row, otherColumn, resolvedAs, value, metrics, examples, 0, splitLayers, extraWeights, layers,
+                outcomes);
     }
 
     /**

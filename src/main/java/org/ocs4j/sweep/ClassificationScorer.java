@@ -51,6 +51,6 @@ public record ClassificationScorer(Supplier<DataSetIterator> data, int skipLeadi
         metrics.put("top1Correct", (double) r.top1Correct());
         metrics.put("top5Correct", (double) r.top5Correct());
         metrics.put("imagesPerSecond", r.imagesPerSecond());
-        return new Score(100 * r.top1(), metrics, r.examples());
+        return new Score(100 * r.top1(), metrics, r.examples(), r.top1Hits());
     }
 }

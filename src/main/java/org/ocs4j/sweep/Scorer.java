@@ -27,7 +27,14 @@ public interface Scorer {
      * @param value    the metric
      * @param metrics  further named values (top-5, images/s…)
      * @param examples how many examples (images, tokens) were scored
+     * @param outcomes per example in data order, whether it was scored right (top-1 correct), for paired tests; null
+     *                 for metrics without per-example outcomes (perplexity)
      */
-    record Score(double value, java.util.Map<String, Double> metrics, long examples) {
+    record Score(double value, java.util.Map<String, Double> metrics, long examples, java.util.BitSet outcomes) {
+
+        /** A score without per-example outcomes. */
+        public Score(double value, java.util.Map<String, Double> metrics, long examples) {
+            this(value, metrics, examples, null);
+        }
     }
 }

@@ -116,9 +116,15 @@ public final class SweepReport {
         if (correct == null || ranked.size() < 2) return best;
         Cell next = ranked.get(1);
         Double nextCorrect = next.metrics().get("top1Correct");
-        boolean beyondChance = nextCorrect == null || Accuracy.significantlyAbove(correct, best.examples(),
-                nextCorrect, next.examples());
+        if (nextCorrect == null) return best;
+        boolean beyondChance = paired(r) ? Accuracy.significantlyAbovePaired(best.outcomeBits(), next.outcomeBits())
+                : Accuracy.significantlyAbove(correct, best.examples(), nextCorrect, next.examples());
         return beyondChance ? best : null;
+    }
+
+    /** @return whether every cell of the sweep has per-example outcomes (then bold is decided by a paired test) */
+    private static boolean paired(SweepResult r) {
+        return r.fp32().outcomes() != null && r.cells().stream().allMatch(c -> c.outcomes() != null);
     }
 
     static String markdown(SweepResult r, String title, List<SweepPlots.Plot> plots) {
@@ -139,8 +145,10 @@ public final class SweepReport {
                 .append(r.config().base().policy()).append(". ").append(r.fp32().metrics().containsKey("top1Correct")
                         ? "± is the 95 % Wilson interval of each accuracy over its " + r.fp32().examples()
                         + " examples; the best of a row is bold only when it is above the runner-up beyond chance"
-                        + " (two-proportion z-test at 5 %, unpaired, so conservative: the cells score the same"
-                        + " examples)." : "Best of each row in bold.").append("\n\n");
+                        + (paired(r) ? " (exact McNemar test at 5 % on the examples the two score differently:"
+                        + " paired, as both score the same examples)." : " (two-proportion z-test at 5 %, unpaired,"
+                        + " so conservative: the cells score the same examples).") : "Best of each row in bold.")
+                .append("\n\n");
         sb.append(table(r)).append('\n');
         List<Cell> best = r.cells().stream().filter(c -> c.column().equals(Column.OCS_BEST.id())).toList();
         if (!best.isEmpty()) {

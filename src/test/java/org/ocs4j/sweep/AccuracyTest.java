@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Wilson intervals and the two-proportion test, against values computed with scipy.stats.norm. */
+/** Wilson intervals, the two-proportion test and the exact McNemar test, against values computed with scipy.stats. */
 class AccuracyTest {
 
     @Test
@@ -24,5 +24,26 @@ class AccuracyTest {
         assertFalse(Accuracy.significantlyAbove(719, 1300, 686, 1300));
         assertTrue(Accuracy.significantlyAbove(719, 1300, 650, 1300));
         assertFalse(Accuracy.significantlyAbove(650, 1300, 719, 1300));
+    }
+
+    @Test
+    void thePairedTestCountsOnlyTheExamplesTheTwoScoreDifferently() {
+        // scipy.stats.binomtest(k, n, 0.5).pvalue, two-sided
+        assertEquals(0.03857421875, Accuracy.mcNemarP(10, 2), 1e-12);
+        assertEquals(0.125, Accuracy.mcNemarP(6, 1), 1e-12);
+        assertEquals(0.056887933640980976, Accuracy.mcNemarP(60, 40), 1e-12);
+        assertEquals(0.020978735677851718, Accuracy.mcNemarP(62, 38), 1e-12);
+        assertEquals(1.0, Accuracy.mcNemarP(0, 0));
+        // of 1,200 examples 1,000 both get right, 62 only a, 38 only b: 88.5 vs 86.5 % is inside the unpaired test's
+        // noise, yet the paired test sees 62 : 38 (p = 0.021)
+        java.util.BitSet a = new java.util.BitSet();
+        java.util.BitSet b = new java.util.BitSet();
+        a.set(0, 1000);
+        b.set(0, 1000);
+        a.set(1000, 1062);
+        b.set(1062, 1100);
+        assertTrue(Accuracy.significantlyAbovePaired(a, b));
+        assertFalse(Accuracy.significantlyAbovePaired(b, a));
+        assertFalse(Accuracy.significantlyAbove(1062, 1200, 1038, 1200));
     }
 }
