@@ -113,4 +113,27 @@ class LstmOcsTest {
         INDArray x = tokens(2, 7, 4);
         assertEquals(0.0, relative(((MultiLayerNetwork) wide).output(x), back.output(x)), 0.0);
     }
+
+    /** Per-channel grids through LSTM producers: their appended units take the grid of their origin in each gate. */
+    @Test
+    void perChannelGridAwareOcsOfALanguageModelIsExactAndQuantizes() {
+        MultiLayerNetwork net = lm(6);
+        org.ocs4j.OcsModel<MultiLayerNetwork> q = org.ocs4j.Ocs.of(net).config(org.ocs4j.pipeline.OcsConfig.builder()
+                .weightBits(5).activationBits(0).perChannel(true).expandRatio(0.1).build()).quantize();
+        System.out.println(q.report().identity());
+        assertTrue(q.report().identity().startsWith("exact"), q.report().identity());
+        assertEquals(3, q.report().widening().layers().size(), q.report().toString());
+        for (org.ocs4j.rewrite.LayerReport l : q.report().widening().layers()) {
+            assertTrue(l.gridAlphas() != null, l.layer());
+        }
+        INDArray x = tokens(2, 12, 3);
+        double err = relative(net.output(x), q.model().output(x));
+        // at 16 bits only rounding remains: a channel on another channel's grid would clamp and show far above it
+        org.ocs4j.OcsModel<MultiLayerNetwork> q16 = org.ocs4j.Ocs.of(net).config(q.report().config().toBuilder()
+                .weightBits(16).build()).quantize();
+        double err16 = relative(net.output(x), q16.model().output(x));
+        System.out.printf("per-channel OCS LM: max |Δp| / max p = %.3g at W5, %.3g at W16%n", err, err16);
+        assertTrue(err > 0, "quantized");
+        assertTrue(err16 < 1e-3, "every channel on its own grid: " + err16);
+    }
 }
