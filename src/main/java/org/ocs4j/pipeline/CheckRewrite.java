@@ -36,6 +36,8 @@ final class CheckRewrite implements Stage {
 
     /** Examples the check runs on. */
     static final int EXAMPLES = 2;
+    /** What a report says when there are no inputs to check a rewrite on. */
+    static final String NOT_CHECKED = "not checked (give calibration data or the input shape to check it)";
     /** Tokens per sequence of a language model's check (random ones, or the first of each calibration window). */
     static final int TOKENS = 16;
 
@@ -51,7 +53,7 @@ final class CheckRewrite implements Stage {
         }
         Inputs in = inputs(work);
         if (in == null) {
-            work.identity = "not checked (give calibration data or the input shape to check it)";
+            work.identity = NOT_CHECKED;
             return;
         }
         INDArray x = in.x();

@@ -53,10 +53,10 @@ final class CorrectBiases implements Stage {
         double maxShift = 0;
         long channels = 0;
         for (Node n : layers) {
-            INDArray w = Networks.layer(work.model, n).getParam("W");
-            INDArray shift = BiasCorrection.expectedShift(scratch, n, fp32.param(fp32.node(n.name()), "W"), w,
-                    means.get(n.inputs().get(0)));
-            INDArray b = Networks.layer(work.model, n).getParam("b");
+            org.deeplearning4j.nn.api.Layer layer = Networks.layer(work.model, n);
+            INDArray shift = BiasCorrection.expectedShift(scratch, n, fp32.param(fp32.node(n.name()), "W"),
+                    layer.getParam("W"), means.get(n.inputs().get(0)));
+            INDArray b = layer.getParam("b");
             b.subi(shift.castTo(b.dataType()).reshape(b.shape()));
             shiftSum += shift.norm1Number().doubleValue();
             channels += shift.length();

@@ -43,14 +43,14 @@ final class EqualizeLayers implements Stage {
         String relu6 = e.relu6Replaced().isEmpty() ? "" : "; " + e.relu6Replaced().size() + " ReLU6 activations made"
                 + " ReLU";
         if (in == null) {
-            return "not checked: give calibration data or the input shape to check it" + relu6;
+            return CheckRewrite.NOT_CHECKED + relu6;
         }
         Model inDouble = IdentityCheck.inDouble(before);
         String verdict = CheckRewrite.exactness(before, CrossLayerEqualization.withRelu(inDouble, e.relu6Replaced()),
                 CrossLayerEqualization.equalize(inDouble, true).model(), in, "cross-layer equalization",
                 "equalize(false) avoids it");
         IdentityCheck fp32 = IdentityCheck.run(before, e.model(), in.x());
-        return String.format(Locale.ROOT, "%s%s%s", verdict, relu6, e.relu6Replaced().isEmpty() ? "" : String.format(Locale.ROOT, ", which moves the"
-                        + " FP32 outputs by %.3g relative there", fp32.maxAbsDiff() / fp32.maxAbsOutput()));
+        return verdict + relu6 + (e.relu6Replaced().isEmpty() ? "" : String.format(Locale.ROOT, ", which moves the"
+                + " FP32 outputs by %.3g relative there", fp32.maxAbsDiff() / fp32.maxAbsOutput()));
     }
 }

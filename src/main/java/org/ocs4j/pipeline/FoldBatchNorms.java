@@ -44,7 +44,7 @@ final class FoldBatchNorms implements Stage {
     private static String check(Work work, Model before, Model after) {
         CheckRewrite.Inputs in = CheckRewrite.inputs(work);
         if (in == null) {
-            return "not checked: give calibration data or the input shape to check it";
+            return CheckRewrite.NOT_CHECKED;
         }
         Model reference = IdentityCheck.inDouble(before);
         String verdict = CheckRewrite.exactness(before, reference, BatchNormFolding.fold(reference).model(), in,

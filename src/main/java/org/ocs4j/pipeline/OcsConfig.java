@@ -20,8 +20,9 @@ import java.util.List;
  * <p>Builder convention: {@link #builder()} holds the defaults; every setter is optional, is named after the value it
  * sets and returns the builder; {@link #toBuilder()} copies a configuration to change some values. Defaults: W8A8, no
  * clipping, per-tensor scales, no weight OCS (expand ratio 0), split threshold 0, grid-aware halves, no activation
- * OCS, the default layer policy, 4 calibration batches, seed 42, batch norms unfolded, no equalization, no bias correction. In jshell, {@link #toString()} lists only what
- * differs from the defaults; {@link #describe()} lists everything.
+ * OCS, the default layer policy, 4 calibration batches, seed 42, batch norms unfolded, no equalization, no budgeted
+ * OCS, no bias correction. In jshell, {@link #toString()} lists only what differs from the defaults;
+ * {@link #describe()} lists everything.
  *
  * @param weightBits            weight bit width, 2..16 (signed symmetric grid, round half to even)
  * @param activationBits        activation bit width, 2..16, or 0 to keep activations in FP32
@@ -55,8 +56,8 @@ import java.util.List;
 public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Clip activationClip, boolean perChannel,
                         double expandRatio, double splitThreshold, boolean referenceThreshold, boolean gridAware,
                         double activationExpandRatio, LayerPolicy policy, boolean referenceCompatible,
-                        int calibrationBatches, long seed, boolean foldBatchNorm, boolean equalize, double budgetedExpandRatio,
-                        boolean biasCorrection) {
+                        int calibrationBatches, long seed, boolean foldBatchNorm, boolean equalize,
+                        double budgetedExpandRatio, boolean biasCorrection) {
 
     /** The calibration seed when none is given. */
     public static final long DEFAULT_SEED = 42;

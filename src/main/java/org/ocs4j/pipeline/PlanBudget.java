@@ -6,12 +6,12 @@ import org.ocs4j.eval.OutputError;
 import org.ocs4j.graph.Networks;
 import org.ocs4j.graph.Node;
 import org.ocs4j.quant.WeightQuantizer;
-import org.ocs4j.rewrite.GridClip;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.SplitBudget;
 import org.ocs4j.rewrite.WidenPlan;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,8 +39,8 @@ final class PlanBudget implements Stage {
             throw new IllegalArgumentException("budgeted OCS needs calibration data to measure each layer's"
                     + " sensitivity: give calibration batches, or use a uniform expand ratio");
         }
-        GridClip clip = (w, bits) -> WeightQuantizer.clipAlpha(c.weightClip(), w, bits);
-        WidenPlan uniform = ModelWidener.plan(work.model, c.widenSettings(), clip, work.progress, work.inputTypes);
+        WidenPlan uniform = ModelWidener.plan(work.model, c.widenSettings(), PlanSplits.gridClip(c), work.progress,
+                work.inputTypes);
         SplitBudget.Allocation a = SplitBudget.allocate(uniform, sensitivities(work, uniform));
         work.splitCounts = a.splitCounts();
         work.preparation.add(String.format(Locale.ROOT, "budgeted OCS: %,d of %,d extra weights (those of uniform"
@@ -54,7 +54,7 @@ final class PlanBudget implements Stage {
         OutputError.Reference reference = OutputError.reference(work.model, work.calibrationData.batches(), 1);
         Model scratch = Networks.copy(work.model);
         Map<String, Double> out = new LinkedHashMap<>();
-        java.util.List<Node> candidates = SplitBudget.candidates(uniform);
+        List<Node> candidates = SplitBudget.candidates(uniform);
         work.progress.start("measuring layer sensitivities", candidates.size());
         for (Node n : candidates) {
             INDArray w = Networks.layer(scratch, n).getParam("W");

@@ -1,6 +1,7 @@
 package org.ocs4j.pipeline;
 
 import org.ocs4j.quant.WeightQuantizer;
+import org.ocs4j.rewrite.GridClip;
 import org.ocs4j.rewrite.ModelWidener;
 import org.ocs4j.rewrite.WidenSettings;
 
@@ -33,8 +34,11 @@ final class PlanSplits implements Stage {
         OcsConfig c = work.config;
         WidenSettings settings = work.splitCounts == null ? c.widenSettings()
                 : c.widenSettings().withSplitCounts(work.splitCounts);
-        work.plan = ModelWidener.plan(work.model, settings,
-                (weights, bits) -> WeightQuantizer.clipAlpha(c.weightClip(), weights, bits), work.progress,
-                work.inputTypes);
+        work.plan = ModelWidener.plan(work.model, settings, gridClip(c), work.progress, work.inputTypes);
+    }
+
+    /** @return the clip value grid-aware halves are placed on: the configuration's weight clip method */
+    static GridClip gridClip(OcsConfig c) {
+        return (weights, bits) -> WeightQuantizer.clipAlpha(c.weightClip(), weights, bits);
     }
 }

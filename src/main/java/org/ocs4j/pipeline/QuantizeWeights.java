@@ -10,6 +10,7 @@ import org.ocs4j.quant.QuantizedLayer;
 import org.ocs4j.quant.Sqnr;
 import org.ocs4j.quant.WeightQuantizer;
 import org.ocs4j.rewrite.LayerReport;
+import org.ocs4j.rewrite.Realization;
 import org.ocs4j.split.ChannelSplitter;
 
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ final class QuantizeWeights implements Stage {
         if (alphas.length == outputs) {
             return alphas;
         }
-        int[] appended = all.stream().filter(l -> l.realization() == org.ocs4j.rewrite.Realization.WIDENED_PRODUCER
+        int[] appended = all.stream().filter(l -> l.realization() == Realization.WIDENED_PRODUCER
                 && n.label().equals(l.via())).findFirst().map(LayerReport::inputOrigins).orElseThrow(() ->
                 new IllegalStateException(n.describe() + ": " + outputs + " output channels but " + alphas.length
                         + " grid clip values, and it is no widened producer"));

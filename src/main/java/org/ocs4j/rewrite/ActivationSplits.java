@@ -46,17 +46,28 @@ final class ActivationSplits {
     /** @return why one of {@code nodes} cannot carry halved activations, or null when all can */
     static String notPositivelyHomogeneous(List<Node> nodes) {
         for (Node n : nodes) {
-            // DL4J's batch norm never applies its configured activation (it inherits the global default, often
-            // sigmoid, and ignores it), so only the other layers' activations matter.
-            IActivation fn = n.kind() == NodeKind.BATCH_NORM ? null
-                    : n.layer() instanceof BaseLayer b ? b.getActivationFn()
-                    : n.layer() instanceof ActivationLayer a ? a.getActivationFn() : null;
-            if (fn != null && !(fn instanceof ActivationIdentity || fn instanceof ActivationReLU
-                    || fn instanceof ActivationLReLU)) {
+            IActivation fn = activation(n);
+            if (!positivelyHomogeneous(fn)) {
                 return n.describe() + " applies " + fn + ", which is not positively homogeneous (f(x/2) ≠ f(x)/2):"
                         + " activation OCS needs identity, ReLU or leaky ReLU after the halving point";
             }
         }
         return null;
+    }
+
+    /**
+     * @return the activation a node applies, or null for none. DL4J's batch norm never applies its configured
+     * activation (it inherits the global default, often sigmoid, and ignores it), so it counts as none.
+     */
+    static IActivation activation(Node n) {
+        return n.kind() == NodeKind.BATCH_NORM ? null
+                : n.layer() instanceof BaseLayer b ? b.getActivationFn()
+                : n.layer() instanceof ActivationLayer a ? a.getActivationFn() : null;
+    }
+
+    /** @return whether {@code f(x/s) = f(x)/s} for every {@code s > 0}: none, identity, ReLU, leaky ReLU */
+    static boolean positivelyHomogeneous(IActivation fn) {
+        return fn == null || fn instanceof ActivationIdentity || fn instanceof ActivationReLU
+                || fn instanceof ActivationLReLU;
     }
 }

@@ -64,12 +64,8 @@ public final class BiasCorrection {
             x = node.preProcessor().preProcess(x, (int) x.size(0), NO_WORKSPACES);
         }
         INDArray y = layer.activate(x, false, NO_WORKSPACES);
-        int channelAxis = node.layer() instanceof ConvolutionLayer c && c.getCnn2dDataFormat() == CNN2DFormat.NHWC
-                ? y.rank() - 1 : 1;
-        if (y.rank() == 2) {
-            channelAxis = 1;
-        }
-        int axis = channelAxis;
+        int axis = y.rank() > 2 && node.layer() instanceof ConvolutionLayer c
+                && c.getCnn2dDataFormat() == CNN2DFormat.NHWC ? y.rank() - 1 : 1;
         int[] others = IntStream.range(0, y.rank()).filter(d -> d != axis).toArray();
         return y.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).mean(others);
     }

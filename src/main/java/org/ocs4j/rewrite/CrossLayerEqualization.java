@@ -13,8 +13,6 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -30,6 +28,7 @@ import org.ocs4j.graph.NodeKind;
 import org.ocs4j.split.Channels;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -92,19 +91,14 @@ public final class CrossLayerEqualization {
             Pair p = pairEndingAt(graph, c, replaceRelu6);
             if (p != null) {
                 pairs.add(p);
-                for (String b : p.between()) {
-                    Node n = graph.node(b);
-                    if (activation(n) instanceof ActivationReLU6) {
-                        setActivation(copy, n, new ActivationReLU());
-                        relu6.add(n.name());
-                    }
-                }
-                if (activation(graph.node(p.producer())) instanceof ActivationReLU6) {
-                    setActivation(copy, graph.node(p.producer()), new ActivationReLU());
-                    relu6.add(p.producer());
-                }
+                List<String> path = new ArrayList<>(p.between());
+                path.add(p.producer());
+                path.stream().filter(n -> ActivationSplits.activation(graph.node(n)) instanceof ActivationReLU6)
+                        .forEach(relu6::add);
             }
         }
+        List<String> replaced = relu6.stream().distinct().toList();
+        makeRelu(copy, graph, replaced);
         if (pairs.isEmpty()) {
             return new Equalized<>((M) copy, List.of(), List.of(), 0, new double[] {1, 1});
         }
@@ -118,7 +112,7 @@ public final class CrossLayerEqualization {
             }
             sweeps++;
         }
-        return new Equalized<>((M) copy, List.copyOf(pairs), List.copyOf(relu6.stream().distinct().toList()), sweeps,
+        return new Equalized<>((M) copy, List.copyOf(pairs), replaced, sweeps,
                 new double[] {before, spread(graph, pairs)});
     }
 
@@ -130,10 +124,7 @@ public final class CrossLayerEqualization {
     @SuppressWarnings("unchecked")
     public static <M extends Model> M withRelu(M model, List<String> nodes) {
         Model copy = Networks.copy(model);
-        NetworkGraph graph = NetworkGraph.of(copy);
-        for (String n : nodes) {
-            setActivation(copy, graph.node(n), new ActivationReLU());
-        }
+        makeRelu(copy, NetworkGraph.of(copy), nodes);
         return (M) copy;
     }
 
@@ -149,9 +140,8 @@ public final class CrossLayerEqualization {
                 return null; // read elsewhere too: scaling its channels would change another reader
             }
             if (isWeightLayer(n)) {
-                java.util.Collections.reverse(between);
-                return homogeneous(activation(n), replaceRelu6) ? new Pair(n.name(), c.name(), List.copyOf(between))
-                        : null;
+                Collections.reverse(between);
+                return homogeneous(n, replaceRelu6) ? new Pair(n.name(), c.name(), List.copyOf(between)) : null;
             }
             if (!carries(n, replaceRelu6) || n.inputs().size() != 1) {
                 return null;
@@ -169,7 +159,7 @@ public final class CrossLayerEqualization {
     /** Per-channel nodes that commute with a positive per-channel scale. */
     private static boolean carries(Node n, boolean replaceRelu6) {
         return switch (n.kind()) {
-            case ACTIVATION -> homogeneous(activation(n), replaceRelu6);
+            case ACTIVATION -> homogeneous(n, replaceRelu6);
             case POOLING -> ((SubsamplingLayer) n.layer()).getPoolingType() != PoolingType.PNORM;
             case GLOBAL_POOLING -> ((GlobalPoolingLayer) n.layer()).getPoolingType() != PoolingType.PNORM;
             case DROPOUT, ZERO_PADDING -> true;
@@ -177,27 +167,23 @@ public final class CrossLayerEqualization {
         };
     }
 
-    private static boolean homogeneous(IActivation fn, boolean replaceRelu6) {
-        return fn == null || fn instanceof ActivationIdentity || fn instanceof ActivationReLU
-                || fn instanceof ActivationLReLU || replaceRelu6 && fn instanceof ActivationReLU6;
+    private static boolean homogeneous(Node n, boolean replaceRelu6) {
+        IActivation fn = ActivationSplits.activation(n);
+        return ActivationSplits.positivelyHomogeneous(fn) || replaceRelu6 && fn instanceof ActivationReLU6;
     }
 
-    private static IActivation activation(Node n) {
-        return n.layer() instanceof ActivationLayer a ? a.getActivationFn()
-                : n.layer() instanceof BaseLayer b ? b.getActivationFn() : null;
-    }
-
-    private static void setActivation(Model model, Node n, IActivation fn) {
-        Layer layer = Networks.layer(model, n);
-        if (layer.conf().getLayer() instanceof ActivationLayer a) {
-            a.setActivationFn(fn);
-        } else {
-            ((BaseLayer) layer.conf().getLayer()).setActivationFn(fn);
-        }
-        if (n.layer() instanceof ActivationLayer a) { // the graph's own view of the configuration
-            a.setActivationFn(fn);
-        } else if (n.layer() instanceof BaseLayer b) {
-            b.setActivationFn(fn);
+    /** Makes the activation of every named node of {@code model} (viewed as {@code graph}) ReLU. */
+    private static void makeRelu(Model model, NetworkGraph graph, List<String> nodes) {
+        for (String name : nodes) {
+            Node n = graph.node(name);
+            for (Object conf : List.of(Networks.layer(model, n).conf().getLayer(), n.layer())) {
+                // the runtime layer's configuration and the graph's own view of it
+                if (conf instanceof ActivationLayer a) {
+                    a.setActivationFn(new ActivationReLU());
+                } else {
+                    ((BaseLayer) conf).setActivationFn(new ActivationReLU());
+                }
+            }
         }
     }
 

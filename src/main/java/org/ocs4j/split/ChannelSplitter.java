@@ -151,12 +151,12 @@ public final class ChannelSplitter {
     public static SplitResult splitOnGrids(INDArray weights, int axis, int k, SplitOptions options, INDArray scales) {
         checkArguments(weights, axis, k);
         requireFinite(weights, "weights");
-        if (!java.util.Arrays.equals(weights.shape(), scales.shape())) {
+        if (!Arrays.equals(weights.shape(), scales.shape())) {
             throw new IllegalArgumentException("grid scales of shape " + Arrays.toString(scales.shape())
                     + " for weights of shape " + Arrays.toString(weights.shape()));
         }
         INDArray rowScale = channelMatrix(scales.castTo(weights.dataType()), axis).getRow(0).dup();
-        return splitByReplay(weights, axis, k, options.withGridScale(1.0), rowScale);
+        return splitByReplay(weights, axis, k, options, rowScale);
     }
 
     /** {@code rowScale}: the grid scale of each entry of a channel slice, or null for the options' one scale. */
@@ -238,7 +238,7 @@ public final class ChannelSplitter {
     }
 
     private static INDArray[] splitRow(INDArray row, double maxAbs, SplitOptions options, INDArray rowScale) {
-        if (options.splitThreshold() == 0.0 && !options.gridAware()) {
+        if (options.splitThreshold() == 0.0 && !options.gridAware() && rowScale == null) {
             INDArray half = row.mul(0.5);
             return new INDArray[] {half, half};
         }
@@ -248,9 +248,10 @@ public final class ChannelSplitter {
         INDArray lower;
         INDArray upper;
         if (rowScale != null) {
-            INDArray halfU = row.mul(rowScale.reshape(row.shape())).muli(0.5);
-            lower = halfU.sub(0.25).divi(rowScale.reshape(row.shape()));
-            upper = halfU.addi(0.25).divi(rowScale.reshape(row.shape()));
+            INDArray s = rowScale.reshape(row.shape());
+            INDArray halfU = row.mul(s).muli(0.5);
+            lower = halfU.sub(0.25).divi(s);
+            upper = halfU.addi(0.25).divi(s);
         } else if (options.gridAware()) {
             double s = options.gridScale();
             INDArray halfU = row.mul(s * 0.5);
