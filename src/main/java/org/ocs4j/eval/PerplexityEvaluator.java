@@ -62,6 +62,8 @@ public final class PerplexityEvaluator {
         long start = System.nanoTime();
         double nll = 0;
         long count = 0;
+        java.util.List<Double> windowNll = new java.util.ArrayList<>();
+        java.util.List<Integer> windowTokens = new java.util.ArrayList<>();
         progress.start("perplexity", windows.predictedTokens());
         lm.rnnClearPreviousState();
         try {
@@ -79,9 +81,12 @@ public final class PerplexityEvaluator {
                     throw new IllegalStateException("the model gave probability " + minP + " to an actual token"
                             + " (NaN weights or a non-softmax output?)");
                 }
-                nll -= org.nd4j.linalg.ops.transforms.Transforms.log(target.castTo(DataType.DOUBLE), false)
-                        .sumNumber().doubleValue();
+                double windowSum = -org.nd4j.linalg.ops.transforms.Transforms.log(target.castTo(DataType.DOUBLE),
+                        false).sumNumber().doubleValue();
+                nll += windowSum;
                 count += t;
+                windowNll.add(windowSum);
+                windowTokens.add((int) t);
                 for (long i = 0; i < t; i++) {
                     progress.step();
                 }
@@ -90,6 +95,8 @@ public final class PerplexityEvaluator {
             lm.rnnClearPreviousState();
             progress.finish();
         }
-        return new PerplexityResult(count, nll, (System.nanoTime() - start) / 1e9);
+        return new PerplexityResult(count, nll, (System.nanoTime() - start) / 1e9, new WindowLosses(
+                windowNll.stream().mapToDouble(Double::doubleValue).toArray(),
+                windowTokens.stream().mapToInt(Integer::intValue).toArray()));
     }
 }

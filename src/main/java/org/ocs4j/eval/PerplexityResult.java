@@ -6,8 +6,9 @@ package org.ocs4j.eval;
  * @param tokens         tokens predicted (every token of the split)
  * @param totalNll       sum of {@code −ln p(token | history)} over them
  * @param seconds        wall time
+ * @param windows        the same NLL window by window, in stream order (for intervals and paired comparisons)
  */
-public record PerplexityResult(long tokens, double totalNll, double seconds) {
+public record PerplexityResult(long tokens, double totalNll, double seconds, WindowLosses windows) {
 
     /** @return {@code exp(totalNll / tokens)} */
     public double perplexity() {

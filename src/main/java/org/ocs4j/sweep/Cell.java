@@ -20,10 +20,12 @@ import java.util.Map;
  * @param layers       per quantized layer: clip values and SQNR
  * @param outcomes     per example, whether it was scored right, as {@link #encode}d bits; null when the metric has no
  *                     per-example outcome (perplexity) or the cell was stored by an older ocs4j
+ * @param windows      per window of the token stream, its loss (perplexity); null for other metrics or when stored
+ *                     by an older ocs4j
  */
 public record Cell(String row, String column, String resolvedAs, double value, Map<String, Double> metrics,
                    long examples, double seconds, int splitLayers, long extraWeights, List<Layer> layers,
-                   String outcomes) {
+                   String outcomes, org.ocs4j.eval.WindowLosses windows) {
 
     /** @return {@code bits} as base64 of {@link java.util.BitSet#toByteArray()}, or null for null */
     public static String encode(java.util.BitSet bits) {
@@ -48,7 +50,7 @@ public record Cell(String row, String column, String resolvedAs, double value, M
     /** @return the same measurement filed under another column (used for {@code ocs+best} when it repeats a column) */
     Cell as(String otherColumn) {
         return new Cell(row, otherColumn, resolvedAs, value, metrics, examples, 0, splitLayers, extraWeights, layers,
-                outcomes);
+                outcomes, windows);
     }
 
     /**

@@ -46,6 +46,6 @@ public record PerplexityScorer(int[] tokens, int startToken, int window, String 
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("meanNll", r.totalNll() / r.tokens());
         metrics.put("tokensPerSecond", r.tokensPerSecond());
-        return new Score(r.perplexity(), metrics, r.tokens());
+        return new Score(r.perplexity(), metrics, r.tokens(), null, r.windows());
     }
 }

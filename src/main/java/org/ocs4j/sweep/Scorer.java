@@ -29,12 +29,20 @@ public interface Scorer {
      * @param examples how many examples (images, tokens) were scored
      * @param outcomes per example in data order, whether it was scored right (top-1 correct), for paired tests; null
      *                 for metrics without per-example outcomes (perplexity)
+     * @param windows  per window of a token stream, its loss, for perplexity intervals and paired tests; null for
+     *                 other metrics
      */
-    record Score(double value, java.util.Map<String, Double> metrics, long examples, java.util.BitSet outcomes) {
+    record Score(double value, java.util.Map<String, Double> metrics, long examples, java.util.BitSet outcomes,
+                 org.ocs4j.eval.WindowLosses windows) {
 
-        /** A score without per-example outcomes. */
+        /** A score without per-example outcomes or window losses. */
         public Score(double value, java.util.Map<String, Double> metrics, long examples) {
-            this(value, metrics, examples, null);
+            this(value, metrics, examples, null, null);
+        }
+
+        /** A score with per-example outcomes (classification). */
+        public Score(double value, java.util.Map<String, Double> metrics, long examples, java.util.BitSet outcomes) {
+            this(value, metrics, examples, outcomes, null);
         }
     }
 }

@@ -74,7 +74,8 @@ public final class SweepReport {
     /**
      * @return the table alone (FP32 row first, one row per bit widths), Markdown. Accuracies carry their 95 % Wilson
      * interval ({@code 55.31 ±2.70}) and the best of a row is bold only when it beats the runner-up beyond chance
-     * ({@link Accuracy}); other metrics (perplexity) are printed alone, the best of a row in bold.
+     * ({@link Accuracy}); perplexities with window losses carry half their 95 % bootstrap interval and are bold by
+     * a paired bootstrap ({@link PerplexityUncertainty}); other metrics are printed alone, the best of a row in bold.
      */
     public static String table(SweepResult r) {
         StringBuilder sb = new StringBuilder("| bits |");
@@ -98,8 +99,11 @@ public final class SweepReport {
 
     private static String value(Cell c) {
         Double correct = c.metrics().get("top1Correct");
-        return correct == null || c.examples() == 0 ? format(c.value())
-                : format(c.value()) + " ±" + format(Accuracy.halfWidth(correct, c.examples()));
+        if (correct != null && c.examples() > 0) {
+            return format(c.value()) + " ±" + format(Accuracy.halfWidth(correct, c.examples()));
+        }
+        return c.windows() == null ? format(c.value())
+                : format(c.value()) + " ±" + format(PerplexityUncertainty.halfWidth(c.windows()));
     }
 
     /** @return the row's best cell when it is to be bold (for accuracies: beyond chance above the runner-up), else null */
@@ -112,14 +116,23 @@ public final class SweepReport {
                 .sorted(better.reversed()).toList();
         if (ranked.isEmpty()) return null;
         Cell best = ranked.get(0);
-        Double correct = best.metrics().get("top1Correct");
-        if (correct == null || ranked.size() < 2) return best;
+        if (ranked.size() < 2) return best;
         Cell next = ranked.get(1);
+        if (windowed(r)) {
+            return PerplexityUncertainty.significantlyBelowPaired(best.windows(), next.windows()) ? best : null;
+        }
+        Double correct = best.metrics().get("top1Correct");
+        if (correct == null) return best;
         Double nextCorrect = next.metrics().get("top1Correct");
         if (nextCorrect == null) return best;
         boolean beyondChance = paired(r) ? Accuracy.significantlyAbovePaired(best.outcomeBits(), next.outcomeBits())
                 : Accuracy.significantlyAbove(correct, best.examples(), nextCorrect, next.examples());
         return beyondChance ? best : null;
+    }
+
+    /** @return whether every cell of the sweep has window losses (then bold is decided by a paired bootstrap) */
+    private static boolean windowed(SweepResult r) {
+        return r.fp32().windows() != null && r.cells().stream().allMatch(c -> c.windows() != null);
     }
 
     /** @return whether every cell of the sweep has per-example outcomes (then bold is decided by a paired test) */
@@ -147,7 +160,12 @@ public final class SweepReport {
                         + " examples; the best of a row is bold only when it is above the runner-up beyond chance"
                         + (paired(r) ? " (exact McNemar test at 5 % on the examples the two score differently:"
                         + " paired, as both score the same examples)." : " (two-proportion z-test at 5 %, unpaired,"
-                        + " so conservative: the cells score the same examples).") : "Best of each row in bold.")
+                        + " so conservative: the cells score the same examples).")
+                        : windowed(r) ? "± is half the width of the 95 % bootstrap interval of each perplexity ("
+                        + PerplexityUncertainty.RESAMPLES + " draws with replacement of its " + r.fp32().windows().size()
+                        + " windows); the best of a row is bold only when it is below the runner-up beyond chance (the"
+                        + " paired bootstrap interval of their mean-NLL difference, same draws, excludes 0)."
+                        : "Best of each row in bold.")
                 .append("\n\n");
         sb.append(table(r)).append('\n');
         List<Cell> best = r.cells().stream().filter(c -> c.column().equals(Column.OCS_BEST.id())).toList();

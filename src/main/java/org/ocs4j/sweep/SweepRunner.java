@@ -172,7 +172,7 @@ public final class SweepRunner {
             long t0 = System.nanoTime();
             Scorer.Score s = scorer.score(model, progress);
             return new Cell(Row.FP32.label(), "fp32", "fp32", s.value(), s.metrics(), s.examples(), seconds(t0), 0, 0,
-                    List.of(), Cell.encode(s.outcomes()));
+                    List.of(), Cell.encode(s.outcomes()), s.windows());
         });
         List<Cell> cells = new ArrayList<>();
         for (Row row : config.rows()) {
@@ -249,7 +249,7 @@ public final class SweepRunner {
         int split = w.widening() == null ? 0 : w.widening().layers().size();
         long extra = w.widening() == null ? 0 : w.widening().extraWeights();
         return new Cell(row.label(), filedAs, column.id(), s.value(), metrics, s.examples(), seconds(t0), split,
-                extra, layers, Cell.encode(s.outcomes()));
+                extra, layers, Cell.encode(s.outcomes()), s.windows());
     }
 
     private static Path calibrationFolder(Path dir) {

@@ -69,7 +69,13 @@ class LanguageModelSweepCliTest {
         }
         assertTrue(Math.abs(w8 - fp32) / fp32 < 0.02, "W8A8 perplexity " + w8 + " within 2 % of FP32 " + fp32);
         assertTrue(w3None > fp32, "3-bit weights hurt: " + w3None + " vs " + fp32);
-        assertTrue(Files.readString(out.resolve("report.md")).contains("(lower is better)"));
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("(lower is better)"));
+        // 360 tokens in windows of 10 (batch 4 does not matter: one stream): 36 windows stored per cell, and the
+        // table gives each perplexity its bootstrap interval
+        assertEquals(36, json.get("fp32").get("windows").get("nll").size());
+        assertTrue(report.contains("bootstrap interval") && report.matches("(?s).*\\| FP32 \\| [0-9.]+ ±[0-9.]+ \\|.*"),
+                report);
         assertTrue(w3Mse > 0);
     }
 

@@ -52,6 +52,18 @@ class PerplexityEvaluatorTest {
         System.out.println("unigram: " + r + ", expected " + expected);
         assertEquals(500, r.tokens(), "every token predicted");
         assertEquals(expected, r.perplexity(), 1e-4 * expected);
+        // window by window: 500 tokens in windows of 35 are 14 of 35 and one of 10, each with its own closed-form NLL
+        assertEquals(15, r.windows().size());
+        assertEquals(10, r.windows().tokens()[14]);
+        assertEquals(500, r.windows().totalTokens());
+        double windowSum = 0;
+        for (int w = 0; w < 15; w++) {
+            double expectedWindow = 0;
+            for (int i = 35 * w; i < Math.min(500, 35 * (w + 1)); i++) expectedWindow -= logits[tokens[i]] - Math.log(z);
+            assertEquals(expectedWindow, r.windows().nll()[w], 1e-4 * expectedWindow, "window " + w);
+            windowSum += r.windows().nll()[w];
+        }
+        assertEquals(r.totalNll(), windowSum, 1e-9 * windowSum, "the windows add up to the total");
     }
 
     @Test
