@@ -59,8 +59,8 @@ final class QuantizeCommand implements Callable<Integer> {
             + " conv/dense layer before them first")
     boolean foldBatchNorm;
 
-    @Option(names = "--equalize", description = "cross-layer equalization (folds batch norms too; ReLU6 on an"
-            + " equalized path becomes ReLU, which the report measures)")
+    @Option(names = "--equalize", description = "cross-layer equalization (folds batch norms too; pairs"
+            + " joined by ReLU6 are left alone: replacing it by ReLU is not exact)")
     boolean equalize;
 
     @Option(names = "--bias-correction", description = "subtract each quantized layer's expected output shift on"

@@ -8,9 +8,14 @@ import java.util.Locale;
 
 /**
  * Cross-layer equalization ({@link CrossLayerEqualization}) of the model OCS starts from, after batch-norm folding.
- * Checked like every exact rewrite: the equalization redone in double precision against the model before it (with
- * the same ReLU6 activations made ReLU) on the inputs of {@link CheckRewrite}; a difference beyond rounding stops
- * the run. Where ReLU6 became ReLU the FP32 function changes; the report gives by how much on those inputs.
+ * Checked like every exact rewrite: the equalization redone in double precision against the model before it on the
+ * inputs of {@link CheckRewrite}; a difference beyond rounding stops the run.
+ *
+ * <p>Pairs joined by ReLU6 are left alone: ReLU6 is not positively homogeneous, and replacing it by ReLU (the DFQ
+ * paper's choice for MobileNets) is not exact — measured here on TF-slim MobileNet v1 0.25 (batch norms folded), it
+ * takes FP32 top-1 from 63.92 % to 9.77 % on 1,300 ImageNet validation images. {@link
+ * CrossLayerEqualization#equalize(org.deeplearning4j.nn.api.Model, boolean)} with {@code replaceRelu6} does it for a
+ * caller who measures that cost on their model.
  */
 final class EqualizeLayers implements Stage {
 
@@ -24,10 +29,10 @@ final class EqualizeLayers implements Stage {
         if (!work.config.equalize()) {
             return;
         }
-        CrossLayerEqualization.Equalized<Model> e = CrossLayerEqualization.equalize(work.model, true);
+        CrossLayerEqualization.Equalized<Model> e = CrossLayerEqualization.equalize(work.model, false);
         if (e.pairs().isEmpty()) {
             work.preparation.add("cross-layer equalization: no pair found (conv, depthwise or dense layers joined by"
-                    + " ReLU, identity, pooling or dropout alone)");
+                    + " ReLU, identity, pooling or dropout alone; ReLU6 blocks a pair)");
             return;
         }
         String what = String.format(Locale.ROOT, "cross-layer equalization: %d pairs in %d sweeps, output-channel range"
@@ -40,17 +45,11 @@ final class EqualizeLayers implements Stage {
 
     private static String check(Work work, Model before, CrossLayerEqualization.Equalized<Model> e) {
         CheckRewrite.Inputs in = CheckRewrite.inputs(work);
-        String relu6 = e.relu6Replaced().isEmpty() ? "" : "; " + e.relu6Replaced().size() + " ReLU6 activations made"
-                + " ReLU";
         if (in == null) {
-            return CheckRewrite.NOT_CHECKED + relu6;
+            return CheckRewrite.NOT_CHECKED;
         }
         Model inDouble = IdentityCheck.inDouble(before);
-        String verdict = CheckRewrite.exactness(before, CrossLayerEqualization.withRelu(inDouble, e.relu6Replaced()),
-                CrossLayerEqualization.equalize(inDouble, true).model(), in, "cross-layer equalization",
-                "equalize(false) avoids it");
-        IdentityCheck fp32 = IdentityCheck.run(before, e.model(), in.x());
-        return verdict + relu6 + (e.relu6Replaced().isEmpty() ? "" : String.format(Locale.ROOT, ", which moves the"
-                + " FP32 outputs by %.3g relative there", fp32.maxAbsDiff() / fp32.maxAbsOutput()));
+        return CheckRewrite.exactness(before, inDouble, CrossLayerEqualization.equalize(inDouble, false).model(), in,
+                "cross-layer equalization", "equalize(false) avoids it");
     }
 }

@@ -46,7 +46,7 @@ import java.util.List;
  * @param foldBatchNorm         quantize the deployed model: batch norms folded into the conv/dense layer before them
  *                              first (false: the unfolded layout, as the reference code quantizes)
  * @param equalize              cross-layer equalization of conv/dense pairs joined by ReLU-like nodes (batch norms
- *                              folded first; ReLU6 on a pair's path becomes ReLU, as in DFQ for MobileNets)
+ *                              folded first; a pair joined by ReLU6 is left alone, see {@code EqualizeLayers})
  * @param budgetedExpandRatio   budgeted weight OCS, in [0, 1]: the extra weights uniform OCS at this ratio would add,
  *                              handed out split by split where the predicted output error falls most (needs
  *                              calibration data); 0 = off. Excludes {@code expandRatio}

@@ -44,7 +44,9 @@ import java.util.List;
  * <p>Batch norms between two layers block a pair: fold them first ({@link BatchNormFolding}). ReLU6 is not
  * homogeneous ({@code min(x/s, 6) ≠ min(x, 6)/s}); with {@code replaceRelu6} the ReLU6 activations on a pair's path
  * become ReLU, as the paper does for MobileNets — which changes the FP32 function wherever an activation exceeded
- * 6, so the caller must measure that (the result says which nodes changed). The input model is not modified.
+ * 6, so the caller must measure that (the result says which nodes changed): on TF-slim MobileNet v1 0.25 it takes
+ * FP32 top-1 from 63.92 % to 9.77 % (1,300 ImageNet validation images), which is why the pipeline does not ask for
+ * it. The input model is not modified.
  */
 public final class CrossLayerEqualization {
 

@@ -52,6 +52,18 @@ class SweepCliTest {
     }
 
     @Test
+    void weightOnlySweepsCalibrateForTheColumnsThatNeedIt() throws Exception {
+        SharedData.fashionMnist();
+        Path out = dir.resolve("bc");
+        CliTest.Run r = CliTest.run("sweep", MODEL, "--data", "fashion-mnist", "--limit", "200", "--weight-bits", "4",
+                "--activation-bits", "0", "--methods", "none,bc,ocs-budget:0.05", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| W4A32 |"), r.out());
+        assertTrue(Files.readString(out.resolve("report.md")).contains("calibrated on 4 batches of Fashion-MNIST train"),
+                Files.readString(out.resolve("report.md")));
+    }
+
+    @Test
     void badArgumentsEndWithOneLineAndNothingWritten() {
         Path out = dir.resolve("bad");
         CliTest.Run bogus = CliTest.run("sweep", MODEL, "--data", "fashion-mnist", "--methods", "none,bogus",
