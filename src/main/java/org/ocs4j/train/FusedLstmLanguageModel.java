@@ -30,6 +30,11 @@ import java.util.Map;
  * dropout on the inputs of both LSTMs and of the output layer, global-norm gradient clipping and ND4J's Adam, with
  * the learning rate set per window. {@link #toDl4j(long)} copies the weights into the DL4J network ocs4j
  * quantizes, reordering the gate blocks (libnd4j: input, forget, cell, output; DL4J: cell, forget, output, input).
+ *
+ * <p>With tied embeddings (Press &amp; Wolf 2017; Inan et al. 2017) the output layer's weight is the embedding's
+ * transpose: one {@code [V, E]} matrix, trained with the sum of both roles' gradients, which needs {@code E} equal to
+ * the LSTM units. The DL4J copy holds it twice (the embedding's {@code W} and the output layer's {@code W}, equal):
+ * an ordinary network, whose two roles OCS and quantization then treat as the separate layers they are.
  */
 public final class FusedLstmLanguageModel {
 
@@ -38,22 +43,37 @@ public final class FusedLstmLanguageModel {
     private final int vocabulary;
     private final int embedding;
     private final int units;
-    /** emb, W1, RW1, b1, W2, RW2, b2, Wout, bout (libnd4j gate order). */
+    private final boolean tied;
+    /** emb, W1, RW1, b1, W2, RW2, b2, Wout (not when tied), bout (libnd4j gate order). */
     private final Map<String, INDArray> parameters = new LinkedHashMap<>();
     private final Map<String, GradientUpdater> updaters = new HashMap<>();
     /** Shared by every parameter's updater; its learning rate is set per window. */
     private final Adam adam = new Adam();
     private int iteration;
 
-    /** A new model with weights uniform in ±0.1 and forget-gate biases 1, seeded. */
+    /** A new model with weights uniform in ±0.1 and forget-gate biases 1, seeded; output weights of its own. */
     public FusedLstmLanguageModel(int vocabulary, int embedding, int units, long seed) {
+        this(vocabulary, embedding, units, false, seed);
+    }
+
+    /**
+     * A new model with weights uniform in ±0.1 and forget-gate biases 1, seeded.
+     *
+     * @param tied the output layer's weight is the embedding's transpose ({@code embedding} must equal {@code units})
+     */
+    public FusedLstmLanguageModel(int vocabulary, int embedding, int units, boolean tied, long seed) {
         if (vocabulary < 2 || embedding < 1 || units < 1) {
             throw new IllegalArgumentException("vocabulary " + vocabulary + ", embedding " + embedding + " and units "
                     + units + " must be at least 2, 1 and 1");
         }
+        if (tied && embedding != units) {
+            throw new IllegalArgumentException("tied input and output embeddings need the embedding width (" + embedding
+                    + ") to equal the LSTM units (" + units + ")");
+        }
         this.vocabulary = vocabulary;
         this.embedding = embedding;
         this.units = units;
+        this.tied = tied;
         Nd4j.getRandom().setSeed(seed);
         parameters.put("emb", uniform(vocabulary, embedding));
         int in = embedding;
@@ -65,8 +85,20 @@ public final class FusedLstmLanguageModel {
             parameters.put("b" + l, bias);
             in = units;
         }
-        parameters.put("Wout", uniform(units, vocabulary));
+        if (!tied) {
+            parameters.put("Wout", uniform(units, vocabulary));
+        }
         parameters.put("bout", Nd4j.zeros(DataType.FLOAT, vocabulary));
+    }
+
+    /** @return the output layer's {@code [units, V]} weight: its own, or (tied) a view of the embedding transposed */
+    private INDArray outputWeights() {
+        return tied ? parameters.get("emb").transpose() : parameters.get("Wout");
+    }
+
+    /** @return whether the output weight is the embedding's transpose */
+    public boolean tied() {
+        return tied;
     }
 
     private static INDArray uniform(long rows, long columns) {
@@ -103,7 +135,7 @@ public final class FusedLstmLanguageModel {
             finalState.put("c0_" + l, out[2]);
         }
         INDArray top = inputs[LSTMS].reshape(n * t, units);
-        INDArray logits = top.mmul(parameters.get("Wout")).addiRowVector(parameters.get("bout"));
+        INDArray logits = top.mmul(outputWeights()).addiRowVector(parameters.get("bout"));
         INDArray p = Nd4j.exec((org.nd4j.linalg.api.ops.CustomOp) new SoftMax(logits, logits, 1))[0];
         // (row, label) pairs: the probability each step gave to its actual next token; p is turned into
         // dLoss/dLogits in place by backward()
@@ -130,9 +162,12 @@ public final class FusedLstmLanguageModel {
         subtractOne.addOutputArgument(flat);
         Nd4j.exec(subtractOne);
         INDArray dLogits = f.probabilities().divi(n * t);
-        g.put("Wout", f.top().transpose().mmul(dLogits));
+        INDArray dOutputWeights = f.top().transpose().mmul(dLogits); // [units, V]
+        if (!tied) {
+            g.put("Wout", dOutputWeights);
+        }
         g.put("bout", dLogits.sum(0));
-        INDArray dx = dLogits.mmul(parameters.get("Wout").transpose()).reshape(n, t, units);
+        INDArray dx = dLogits.mmul(outputWeights().transpose()).reshape(n, t, units);
         for (int l = LSTMS; l >= 0; l--) {
             if (f.masks()[l] != null) {
                 dx.muli(f.masks()[l]);
@@ -148,7 +183,11 @@ public final class FusedLstmLanguageModel {
             dx = d[0];
         }
         INDArray dEmbedding = Nd4j.zeros(DataType.FLOAT, vocabulary, embedding);
-        g.put("emb", Nd4j.exec(new ScatterAdd(dEmbedding, f.tokens(), dx.reshape(n * t, embedding)))[0]);
+        INDArray dEmb = Nd4j.exec(new ScatterAdd(dEmbedding, f.tokens(), dx.reshape(n * t, embedding)))[0];
+        if (tied) {
+            dEmb.addi(dOutputWeights.transpose()); // the output role's gradient of the same matrix
+        }
+        g.put("emb", dEmb);
         return g;
     }
 
@@ -246,7 +285,7 @@ public final class FusedLstmLanguageModel {
                     .reshape(layer.getParam("b").shape()));
         }
         var output = net.getLayer(LSTMS + 1);
-        output.getParam("W").assign(parameters.get("Wout"));
+        output.getParam("W").assign(outputWeights());
         output.getParam("b").assign(parameters.get("bout").reshape(output.getParam("b").shape()));
         return net;
     }
@@ -260,7 +299,14 @@ public final class FusedLstmLanguageModel {
             parameters.get("RW" + l).assign(FusedLstm.fusedGateOrder(layer.getParam("RW")));
             parameters.get("b" + l).assign(FusedLstm.fusedGateOrder(layer.getParam("b").reshape(4L * units)));
         }
-        parameters.get("Wout").assign(net.getLayer(LSTMS + 1).getParam("W"));
+        INDArray outW = net.getLayer(LSTMS + 1).getParam("W");
+        if (tied && !outW.equals(parameters.get("emb").transpose())) {
+            throw new IllegalArgumentException("this model ties its output weight to the embedding, but the network's"
+                    + " output layer W is not the embedding's transpose");
+        }
+        if (!tied) {
+            parameters.get("Wout").assign(outW);
+        }
         parameters.get("bout").assign(net.getLayer(LSTMS + 1).getParam("b").reshape(vocabulary));
     }
 

@@ -69,7 +69,28 @@ class FusedLstmLanguageModelTest {
      */
     @Test
     void gradientsMatchFiniteDifferences() {
-        FusedLstmLanguageModel model = new FusedLstmLanguageModel(7, 3, 4, 11);
+        checkGradients(new FusedLstmLanguageModel(7, 3, 4, 11));
+    }
+
+    /** Tied: one matrix in both roles, its gradient the sum of both (checked the same way). */
+    @Test
+    void tiedEmbeddingGradientsMatchFiniteDifferencesAndTheDl4jCopyHoldsTheMatrixTwice() {
+        FusedLstmLanguageModel tied = new FusedLstmLanguageModel(7, 4, 4, true, 11);
+        assertTrue(tied.tied() && !tied.parameters().containsKey("Wout"));
+        checkGradients(tied);
+        var net = tied.toDl4j(1);
+        assertEquals(net.getLayer(0).getParam("W").transpose(), net.getLayer(3).getParam("W"));
+        int[] tokens = randomTokens(40, 7, 5);
+        double own = tied.perplexity(tokens, 0, 13)[0];
+        double dl4j = org.ocs4j.eval.PerplexityEvaluator.evaluate(net, tokens, 0, 13,
+                org.ocs4j.progress.Progress.NONE).perplexity();
+        assertEquals(own, dl4j, 1e-4 * own, "the DL4J copy scores the same");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FusedLstmLanguageModel(7, 3, 4, true, 1));
+        assertTrue(e.getMessage().contains("embedding width (3)"), e.getMessage());
+    }
+
+    private static void checkGradients(FusedLstmLanguageModel model) {
         model.parameters().values().forEach(p -> p.muli(5)); // away from the near-linear start
         int[] ids = randomTokens(10, 7, 1);
         int[] targets = randomTokens(10, 7, 2);
@@ -79,7 +100,7 @@ class FusedLstmLanguageModelTest {
         for (var e : model.parameters().entrySet()) {
             INDArray p = e.getValue().reshape(e.getValue().length());
             INDArray g = gradients.get(e.getKey()).reshape(p.length());
-            for (int k = 0; k < 6; k++) {
+            for (int k = 0; k < 10; k++) {
                 long i = pick.nextInt((int) p.length());
                 double old = p.getDouble(i);
                 double eps = 1e-2;
