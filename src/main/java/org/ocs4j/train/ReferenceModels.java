@@ -200,10 +200,31 @@ public final class ReferenceModels {
      */
     public static MultiLayerNetwork trainLanguageModel(org.ocs4j.data.WordCorpus corpus, int epochs, long seed,
                                                        Progress progress, EpochListener listener) {
+        return trainLanguageModel(corpus, 128, 256, false, epochs, seed, progress, listener);
+    }
+
+    /**
+     * Trains the WikiText-2 reference language model: {@link #trainLanguageModel(org.ocs4j.data.WordCorpus, int,
+     * long, Progress, EpochListener)}'s recipe with {@value #WIKITEXT2_WIDTH}-wide tied embeddings and LSTMs — the
+     * 33,278-word vocabulary's embedding and softmax are one matrix, so that the model, stored in 16 bits, fits in
+     * 20 MB ({@code models/README.md}).
+     */
+    public static MultiLayerNetwork trainWikiText2LanguageModel(org.ocs4j.data.WordCorpus corpus, int epochs,
+                                                                long seed, Progress progress, EpochListener listener) {
+        return trainLanguageModel(corpus, WIKITEXT2_WIDTH, WIKITEXT2_WIDTH, true, epochs, seed, progress, listener);
+    }
+
+    /** Embedding width and LSTM units of {@link #trainWikiText2LanguageModel}. */
+    public static final int WIKITEXT2_WIDTH = 128;
+
+    private static MultiLayerNetwork trainLanguageModel(org.ocs4j.data.WordCorpus corpus, int embedding, int units,
+                                                        boolean tied, int epochs, long seed, Progress progress,
+                                                        EpochListener listener) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs " + epochs + " must be at least 1");
         }
-        FusedLstmLanguageModel model = new FusedLstmLanguageModel(corpus.vocabularySize(), 128, 256, seed);
+        FusedLstmLanguageModel model = new FusedLstmLanguageModel(corpus.vocabularySize(), embedding, units, tied,
+                seed);
         LstmTrainingSettings defaults = LstmTrainingSettings.defaults()
                 .withKeepProbability(LM_KEEP_PROBABILITY);
         int eos = corpus.id(org.ocs4j.data.WordCorpus.EOS);

@@ -79,6 +79,47 @@ class LanguageModelSweepCliTest {
         assertTrue(w3Mse > 0);
     }
 
+    /**
+     * The WikiText-2 path in small: {@code train wikitext-2-lstm} on a few thousand tokens in WikiText-2's file layout
+     * (tied 128-wide embeddings, stored in 16 bits), then a perplexity sweep of the file with OCS — whose pipeline
+     * checks every split exact in double, the embedding and the softmax split as the separate layers they are.
+     */
+    @Test
+    void aTiedWikiText2ModelTrainsSavesIn16BitsAndSweeps() throws Exception {
+        Path corpus = Files.createDirectories(dir.resolve("wikitext-2"));
+        Random r = new Random(8);
+        for (String split : new String[]{"train", "valid", "test"}) {
+            StringBuilder sb = new StringBuilder(" \n = Title = \n \n");
+            for (int line = 0; line < (split.equals("train") ? 200 : 20); line++) {
+                for (int w = 0; w < 10; w++) sb.append(" w").append(r.nextInt(20));
+                sb.append(" . \n");
+            }
+            Files.writeString(corpus.resolve("wiki." + split + ".tokens"), sb.toString());
+        }
+        Path model = dir.resolve("wt2.zip");
+        CliTest.Run train = CliTest.run("train", "wikitext-2-lstm", "--data", corpus.toString(), "--epochs", "1",
+                "--out", model.toString());
+        assertEquals(0, train.code(), train.err());
+        System.out.print(train.out());
+        assertTrue(train.out().contains("epoch 1/1") && train.out().contains("valid (float32 weights as trained)")
+                && train.out().contains("test  (the saved file: 16-bit weights, loaded in float32)"), train.out());
+        MultiLayerNetwork lm = (MultiLayerNetwork) org.ocs4j.imports.ModelLoader.load(model);
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, lm.params().dataType());
+        assertEquals(lm.getLayer(0).getParam("W").transpose(), lm.getLayer(3).getParam("W"),
+                "tied: the softmax weight is the embedding's transpose");
+        assertEquals(128, lm.getLayer(1).getParam("RW").size(0), "128 LSTM units");
+        Path out = dir.resolve("wt2-sweep");
+        CliTest.Run sweep = CliTest.run("sweep", model.toString(), "--corpus", corpus.toString(), "--weight-bits", "8",
+                "--methods", "none,ocs:0.05", "--window", "10", "--out", out.toString());
+        assertEquals(0, sweep.code(), sweep.err());
+        JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        for (JsonNode c : json.get("cells")) {
+            if (c.get("column").asText().equals("ocs:0.05")) {
+                assertTrue(c.get("splitLayers").asInt() >= 3, "both LSTMs' and the softmax's inputs split: " + c);
+            }
+        }
+    }
+
     @Test
     void aModelOfAnotherVocabularyIsRefused() throws Exception {
         Path corpus = corpus();

@@ -76,6 +76,33 @@ class LstmOcsTest {
         assertEquals(p0, p1, 1e-5 * p0, "the state carried across windows stays identical");
     }
 
+    /**
+     * A tied model (embedding and softmax one matrix while training, two equal arrays in the DL4J network): OCS
+     * splits each role as its own layer — embedding columns duplicated for LSTM 1, LSTM 2's units duplicated for the
+     * softmax's split input rows — so the widened model computes the same probabilities and is no longer tied.
+     */
+    @Test
+    void aTiedLanguageModelWidensExactlyAndUntiesItsTwoRoles() {
+        MultiLayerNetwork net = new org.ocs4j.train.FusedLstmLanguageModel(VOCAB, 16, 16, true, 4).toDl4j(4);
+        net.params().muli(3);
+        assertEquals(net.getLayer(0).getParam("W").transpose(), net.getLayer(3).getParam("W"), "tied");
+        ModelWidener.Widened w = ModelWidener.widen(net, new WidenSettings(0.1, org.ocs4j.split.SplitOptions.PLAIN, 0,
+                org.ocs4j.graph.LayerPolicy.defaults()), Progress.NONE);
+        MultiLayerNetwork wide = (MultiLayerNetwork) w.model();
+        assertEquals(3, w.report().layers().size(), "both LSTMs and the softmax: " + w.report());
+        assertEquals(16 + 2, wide.getLayer(0).getParam("W").size(1), "two embedding columns duplicated for LSTM 1");
+        assertEquals(16 + 2, wide.getLayer(3).getParam("W").size(0), "the softmax reads two more (split) rows");
+        INDArray x = tokens(4, 15, 1);
+        double rel = relative(net.output(x), wide.output(x));
+        int[] stream = new Random(5).ints(600, 0, VOCAB).toArray();
+        double p0 = PerplexityEvaluator.evaluate(net, stream, 0, 35, Progress.NONE).perplexity();
+        double p1 = PerplexityEvaluator.evaluate(wide, stream, 0, 35, Progress.NONE).perplexity();
+        System.out.printf("widened tied LM: max relative difference of the probabilities %.3g; perplexity %.6f vs"
+                + " %.6f%n", rel, p0, p1);
+        assertTrue(rel <= 1e-5, "widened ≡ original within 1e-5 relative: " + rel);
+        assertEquals(p0, p1, 1e-5 * p0);
+    }
+
     @Test
     void foldedEqualsWidenedForInputWeights() {
         MultiLayerNetwork net = lm(9);
