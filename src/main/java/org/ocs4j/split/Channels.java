@@ -45,10 +45,13 @@ public final class Channels {
      * with every appended slice {@code channels + i} added to slice {@code origin[i]} (a new array).
      */
     public static INDArray fold(INDArray widened, int axis, int channels, int[] origin) {
-        INDArray folded = widened.get(along(widened.rank(), axis, NDArrayIndex.interval(0, channels))).dup();
+        // A dense copy first: on a view (a layer's weight inside the network's parameter vector) ND4J M2.1's
+        // get(point(last channel)) can come back empty (seen on a 4-d conv weight, index 23 of 24)
+        INDArray dense = widened.dup('c');
+        INDArray folded = dense.get(along(dense.rank(), axis, NDArrayIndex.interval(0, channels))).dup();
         for (int i = 0; i < origin.length; i++) {
-            folded.get(along(widened.rank(), axis, NDArrayIndex.point(origin[i])))
-                    .addi(widened.get(along(widened.rank(), axis, NDArrayIndex.point(channels + i))));
+            folded.get(along(dense.rank(), axis, NDArrayIndex.point(origin[i])))
+                    .addi(dense.get(along(dense.rank(), axis, NDArrayIndex.point(channels + i))));
         }
         return folded;
     }

@@ -46,6 +46,25 @@ class FashionResNetTest {
         assertTrue(accuracy >= 0.91, "test accuracy " + accuracy);
     }
 
+    /**
+     * Regression: this configuration stopped with an ND4J "Op [add] execution failed" when a split layer's effective
+     * weights were summed back — {@code get(point(23))} of the widened 24-channel weight of {@code down} came back
+     * empty; {@code Channels.fold} now works on a dense copy.
+     */
+    @Test
+    void budgetedPerChannelOcsAfterEqualizationQuantizesAt4Bits() {
+        OcsConfig cfg = OcsConfig.builder().weightBits(4).activationBits(8).activationClip(org.ocs4j.quant.Clip.parse("mse"))
+                .equalize(true).perChannel(true).budgetedExpandRatio(0.02).biasCorrection(true).build();
+        OcsModel<ComputationGraph> q = Ocs.of(net).config(cfg).calibrateOn(org.ocs4j.data.Sampling.randomBatches(
+                FashionMnist.train(FashionMnist.DEBIAN_DIR), 4, 32, 42), "Fashion-MNIST train, random 128").quantize();
+        double accuracy = org.ocs4j.eval.ClassifierEvaluator.accuracy(q.model(), (DataSet) test.getRange(0, 1000));
+        System.out.printf("fashion-mnist-resnet W4A8, CLE + per-channel + budgeted OCS 0.02 + BC: %.3f on 1,000 test"
+                + " images; %s%n", accuracy, q.report().widening());
+        assertTrue(q.report().widening().layers().stream().anyMatch(l -> l.layer().equals("down")),
+                "the layer that failed is split");
+        assertTrue(accuracy > 0.85, "W4A8 with the full toolbox stays near FP32 (91.69 %): " + accuracy);
+    }
+
     @Test
     void theCommittedMlnWidenedKeepsItsOutputsOnRealImages() {
         org.deeplearning4j.nn.multilayer.MultiLayerNetwork mln = (org.deeplearning4j.nn.multilayer.MultiLayerNetwork)
