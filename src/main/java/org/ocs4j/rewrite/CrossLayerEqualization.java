@@ -250,7 +250,9 @@ public final class CrossLayerEqualization {
             case DEPTHWISE_CONV -> Nd4j.getExecutioner().exec(new BroadcastMulOp(w, s, w, 2));
             default -> {
                 long g = flattenFeatures(c);
-                INDArray rows = g == 1 ? s : s.reshape(s.length(), 1).repeat(1, g).reshape('c', s.length() * g);
+                // each channel's factor on its g rows (NCHW flatten: channel-major); reshape(char, long[]), as
+                // reshape('c', n) would resolve to reshape(long rows, long columns)
+                INDArray rows = g == 1 ? s : s.reshape(s.length(), 1).repeat(1, g).reshape('c', new long[] {s.length() * g});
                 Nd4j.getExecutioner().exec(new BroadcastMulOp(w, rows.castTo(w.dataType()), w, 0));
             }
         }

@@ -61,6 +61,25 @@ class CrossLayerEqualizationTest {
         assertTrue(e.rangeSpread()[1] < e.rangeSpread()[0], "channels more equal");
     }
 
+    /**
+     * A conv → max pool → flatten → dense pair: each conv channel feeds H·W = 16 rows of the dense weight (NCHW
+     * flatten), all scaled by that channel's factor. (This failed on the Fashion-MNIST MLN: the per-row factors were
+     * reshaped with {@code reshape(long, long)} where the order char was meant.)
+     */
+    @Test
+    void aConvFeedingADenseLayerThroughAFlattenIsEqualizedExactly() {
+        Model folded = BatchNormFolding.fold(TestNets.mln(4)).model();
+        Model inDouble = IdentityCheck.inDouble(folded);
+        CrossLayerEqualization.Equalized<Model> e = CrossLayerEqualization.equalize(inDouble, false);
+        // after folding: 0 conv, 1 ReLU, 2 conv (ReLU), 3 max pool, 4 dense (tanh: not homogeneous), 5 output
+        assertEquals(List.of("0→2", "2→4"), e.pairs().stream().map(p -> p.producer() + "→" + p.consumer()).toList());
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 3, 12, 12);
+        double relative = IdentityCheck.relativeDiffInDouble(inDouble, e.model(), x);
+        System.out.printf("conv → flatten → dense equalized (%d sweeps, spread %.3g → %.3g): %.3g relative in double%n",
+                e.sweeps(), e.rangeSpread()[0], e.rangeSpread()[1], relative);
+        assertTrue(relative <= IdentityCheck.EXACT_RELATIVE_TOLERANCE, "exact: " + relative);
+    }
+
     @Test
     void mobileNetStyleChainsAreEqualizedThroughTheDepthwiseWithRelu6MadeRelu() {
         ComputationGraph folded = BatchNormFolding.fold(TestNets.depthwise(9)).model();
