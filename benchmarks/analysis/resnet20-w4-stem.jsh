@@ -15,7 +15,6 @@ var w = net.getLayer("conv2d_1").getParam("W");
 var effOcs = split.effective(NodeKind.CONV, ocs.model().getLayer("conv2d_1").getParam("W"), w.shape());
 var effNone = none.model().getLayer("conv2d_1").getParam("W");
 System.out.println("conv2d_1 W shape " + java.util.Arrays.toString(w.shape()) + ", split input channel " + java.util.Arrays.toString(split.splitChannels()));
-var names = net.getConfiguration().getVertices().keySet();
 String bnAfter = "batch_normalization_1";
 var ref = Networks.activations(net, x, false);
 void report(String label, INDArray eff) {
@@ -38,7 +37,6 @@ void report(String label, INDArray eff) {
   var gain = dW.sum(1, 2, 3); // per output channel: the filter's response error to a constant input (DC gain)
   System.out.printf("%-9s conv2d_1 weight error energy %.4f, DC-gain error energy (sum over taps, per output channel) %.4f%n", label, dW.mul(dW).sumNumber().doubleValue(), gain.mul(gain).sumNumber().doubleValue());
 }
-System.out.println("layout of conv2d_1 W: " + java.util.Arrays.toString(w.shape()));
 report("none", effNone);
 report("ocs:0.01", effOcs);
 /exit
