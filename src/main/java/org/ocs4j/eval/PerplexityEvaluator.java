@@ -11,12 +11,15 @@ import org.ocs4j.data.BpttIterator;
 import org.ocs4j.exec.Executor;
 import org.ocs4j.exec.FastRecurrentInference;
 import org.ocs4j.progress.Progress;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Perplexity {@code exp(mean −ln p)} of a DL4J recurrent language model (a MultiLayerNetwork whose output is a
  * softmax over the vocabulary in NCW layout) over every token of a split. The split is read as one stream in
  * windows with the recurrent state carried across them ({@code rnnTimeStep}); the first token is predicted from a
  * start token (normally {@code <eos>}, which ends the previous line), so the count is exactly the split's length.
+ * With the DL4J executor the NLL is taken from the softmax's probabilities; with the fast one from the output
+ * layer's logits ({@code logsumexp(z) − z_token}, the same value without the softmax's copies and underflow).
  */
 public final class PerplexityEvaluator {
 
@@ -60,8 +63,6 @@ public final class PerplexityEvaluator {
         BpttIterator windows = new BpttIterator(stream, 1, window);
         FastRecurrentInference fast = executor == Executor.FAST ? new FastRecurrentInference(lm) : null;
         long start = System.nanoTime();
-        double nll = 0;
-        long count = 0;
         java.util.List<Double> windowNll = new java.util.ArrayList<>();
         java.util.List<Integer> windowTokens = new java.util.ArrayList<>();
         progress.start("perplexity", windows.predictedTokens());
@@ -69,22 +70,12 @@ public final class PerplexityEvaluator {
         try {
             while (windows.hasNext()) {
                 DataSet w = windows.next();
-                INDArray p = fast != null ? fast.timeStep(w.getFeatures()) : lm.rnnTimeStep(w.getFeatures()); // [1, V, T]
-                long t = p.size(2);
-                INDArray probs = p.reshape(p.size(1), t); // [V, T]
-                // (label_i, i) pairs: the probability each step gave to its actual next token
-                INDArray at = Nd4j.vstack(w.getLabels().reshape(1, t).castTo(DataType.INT64),
-                        Nd4j.linspace(DataType.INT64, 0, t, 1).reshape(1, t)).transpose().dup('c');
-                INDArray target = Nd4j.exec(new GatherNd(probs.dup('c'), at))[0];
-                double minP = target.minNumber().doubleValue();
-                if (!(minP > 0)) {
-                    throw new IllegalStateException("the model gave probability " + minP + " to an actual token"
-                            + " (NaN weights or a non-softmax output?)");
-                }
-                double windowSum = -org.nd4j.linalg.ops.transforms.Transforms.log(target.castTo(DataType.DOUBLE),
-                        false).sumNumber().doubleValue();
-                nll += windowSum;
-                count += t;
+                long t = w.getLabels().size(2);
+                // (step, label) pairs: where each step's actual next token sits in a [T, V] matrix
+                INDArray at = Nd4j.vstack(Nd4j.linspace(DataType.INT64, 0, t, 1).reshape(1, t),
+                        w.getLabels().reshape(1, t).castTo(DataType.INT64)).transpose().dup('c');
+                double windowSum = fast != null ? windowNll(fast.logits(w.getFeatures()), at)
+                        : windowNll(lm.rnnTimeStep(w.getFeatures()), at, t);
                 windowNll.add(windowSum);
                 windowTokens.add((int) t);
                 for (long i = 0; i < t; i++) {
@@ -95,8 +86,31 @@ public final class PerplexityEvaluator {
             lm.rnnClearPreviousState();
             progress.finish();
         }
-        return new PerplexityResult(count, nll, (System.nanoTime() - start) / 1e9, new WindowLosses(
-                windowNll.stream().mapToDouble(Double::doubleValue).toArray(),
-                windowTokens.stream().mapToInt(Integer::intValue).toArray()));
+        return new PerplexityResult(new WindowLosses(windowNll.stream().mapToDouble(Double::doubleValue).toArray(),
+                windowTokens.stream().mapToInt(Integer::intValue).toArray()), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** @return {@code −Σ ln p} of the targets {@code at} from softmax logits {@code z} ({@code [T, V]}) */
+    private static double windowNll(INDArray z, INDArray at) {
+        INDArray max = z.max(1);
+        INDArray logSumExp = Transforms.log(Transforms.exp(z.subColumnVector(max), false).sum(1), false).addi(max);
+        INDArray target = Nd4j.exec(new GatherNd(z, at))[0];
+        double sum = logSumExp.castTo(DataType.DOUBLE).subi(target.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+        if (!Double.isFinite(sum)) {
+            throw new IllegalStateException("the model's output logits are not finite (NaN or infinite weights?)");
+        }
+        return sum;
+    }
+
+    /** @return {@code −Σ ln p} of the targets {@code at} from softmax probabilities {@code p} ({@code [1, V, T]}) */
+    private static double windowNll(INDArray p, INDArray at, long t) {
+        INDArray probs = p.reshape(p.size(1), t).transpose().dup('c'); // [T, V]
+        INDArray target = Nd4j.exec(new GatherNd(probs, at))[0];
+        double minP = target.minNumber().doubleValue();
+        if (!(minP > 0)) {
+            throw new IllegalStateException("the model gave probability " + minP + " to an actual token"
+                    + " (NaN weights or a non-softmax output?)");
+        }
+        return -Transforms.log(target.castTo(DataType.DOUBLE), false).sumNumber().doubleValue();
     }
 }

@@ -5,9 +5,11 @@ import org.deeplearning4j.nn.api.layers.RecurrentLayer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -65,8 +67,41 @@ public final class FastRecurrentInference {
 
     /** @return the output for {@code input} ({@code [N, C, T]}), continuing from the state of the previous call */
     public INDArray timeStep(INDArray input) {
+        return forward(input, net.getnLayers());
+    }
+
+    /**
+     * What {@link #timeStep} computes before the output layer's softmax, continuing from the state of the previous
+     * call: {@code z = x·W + b} for every time step, as rows {@code n·T + t} of a {@code [N·T, V]} matrix. The
+     * log-probabilities {@code z − logsumexp(z)} taken from it do not underflow where the softmax gives 0, and skip
+     * the softmax's normalisation and its copies into and out of the NCW layout.
+     *
+     * @throws IllegalStateException if the last layer is not a softmax {@link RnnOutputLayer} on NCW data
+     */
+    public INDArray logits(INDArray input) {
+        int last = net.getnLayers() - 1;
+        Layer layer = net.getLayer(last);
+        if (!(layer.conf().getLayer() instanceof RnnOutputLayer out) || !(out.getActivationFn() instanceof ActivationSoftmax)
+                || out.getRnnDataFormat() != RNNFormat.NCW) {
+            throw new IllegalStateException("layer " + last + " (" + layer.conf().getLayer().getLayerName() + ") is not"
+                    + " a softmax RnnOutputLayer on NCW data: take probabilities from timeStep instead");
+        }
+        INDArray x = forward(input, last);
+        InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(last);
+        if (pre != null) {
+            x = pre.preProcess(x, (int) x.size(0), NO_WORKSPACES);
+        }
+        INDArray w = layer.getParam("W");
+        INDArray rows = x.permute(0, 2, 1).castTo(w.dataType()).dup('c').reshape(x.size(0) * x.size(2), x.size(1));
+        INDArray z = rows.mmul(w);
+        INDArray b = layer.getParam("b");
+        return b == null ? z : z.addiRowVector(b);
+    }
+
+    /** Runs layers {@code 0 .. end − 1} (with their preprocessors) on {@code input}. */
+    private INDArray forward(INDArray input, int end) {
         INDArray x = input;
-        for (int i = 0; i < net.getnLayers(); i++) {
+        for (int i = 0; i < end; i++) {
             InputPreProcessor pre = net.getLayerWiseConfigurations().getInputPreProcess(i);
             if (pre != null) {
                 x = pre.preProcess(x, (int) x.size(0), NO_WORKSPACES);

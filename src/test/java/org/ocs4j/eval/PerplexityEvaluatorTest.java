@@ -8,9 +8,12 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossSparseMCXENT;
+import org.ocs4j.exec.Executor;
 import org.ocs4j.progress.Progress;
 
 import java.util.Random;
@@ -34,36 +37,56 @@ class PerplexityEvaluatorTest {
         return net;
     }
 
-    @Test
-    void unigramModelGivesTheUnigramPerplexity() {
-        int v = 6;
-        MultiLayerNetwork net = lm(v, 1);
-        // Zero output weights: the softmax sees only the bias, i.e. a fixed unigram distribution.
-        double[] logits = {0.5, -1.0, 2.0, 0.0, 1.0, -0.5};
+    /** A model whose output weights are zero: the softmax sees only the bias, a fixed unigram distribution. */
+    private static MultiLayerNetwork unigram(double[] logits) {
+        MultiLayerNetwork net = lm(logits.length, 1);
         net.getLayer(2).setParam("W", Nd4j.zeros(net.getLayer(2).getParam("W").shape()));
-        net.getLayer(2).setParam("b", Nd4j.createFromArray(logits).castTo(net.params().dataType()).reshape(1, v));
-        int[] tokens = new Random(3).ints(500, 0, v).toArray();
+        net.getLayer(2).setParam("b", Nd4j.createFromArray(logits).castTo(net.params().dataType())
+                .reshape(1, logits.length));
+        return net;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Executor.class)
+    void unigramModelGivesTheUnigramPerplexity(Executor executor) {
+        double[] logits = {0.5, -1.0, 2.0, 0.0, 1.0, -0.5};
+        MultiLayerNetwork net = unigram(logits);
+        int[] tokens = new Random(3).ints(500, 0, logits.length).toArray();
         double z = 0;
         for (double l : logits) z += Math.exp(l);
         double nll = 0;
         for (int t : tokens) nll -= logits[t] - Math.log(z);
         double expected = Math.exp(nll / tokens.length);
-        PerplexityResult r = PerplexityEvaluator.evaluate(net, tokens, 0, 35, Progress.NONE);
-        System.out.println("unigram: " + r + ", expected " + expected);
+        PerplexityResult r = PerplexityEvaluator.evaluate(net, tokens, 0, 35, executor, Progress.NONE);
+        System.out.println("unigram, " + executor + ": " + r + ", expected " + expected);
         assertEquals(500, r.tokens(), "every token predicted");
         assertEquals(expected, r.perplexity(), 1e-4 * expected);
+        assertEquals(nll, r.totalNll(), 1e-4 * nll, "total NLL");
         // window by window: 500 tokens in windows of 35 are 14 of 35 and one of 10, each with its own closed-form NLL
         assertEquals(15, r.windows().size());
         assertEquals(10, r.windows().tokens()[14]);
         assertEquals(500, r.windows().totalTokens());
-        double windowSum = 0;
         for (int w = 0; w < 15; w++) {
             double expectedWindow = 0;
             for (int i = 35 * w; i < Math.min(500, 35 * (w + 1)); i++) expectedWindow -= logits[tokens[i]] - Math.log(z);
             assertEquals(expectedWindow, r.windows().nll()[w], 1e-4 * expectedWindow, "window " + w);
-            windowSum += r.windows().nll()[w];
         }
-        assertEquals(r.totalNll(), windowSum, 1e-9 * windowSum, "the windows add up to the total");
+    }
+
+    @Test
+    void theFastExecutorScoresTokensWhoseProbabilityUnderflowsInFloat32() {
+        // token 1 has probability e^-120 ≈ 7.7e-53, below float32's smallest value: the softmax gives it 0
+        double[] logits = {0, -120, 0};
+        MultiLayerNetwork net = unigram(logits);
+        int[] tokens = {0, 1, 2, 1};
+        double lnZ = Math.log(2 + Math.exp(-120));
+        double nll = 4 * lnZ + 120 * 2;
+        PerplexityResult r = PerplexityEvaluator.evaluate(net, tokens, 0, 3, Executor.FAST, Progress.NONE);
+        System.out.printf("fast executor, two tokens at p = e^-120: total NLL %.6f, expected %.6f%n", r.totalNll(), nll);
+        assertEquals(nll, r.totalNll(), 1e-5 * nll);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> PerplexityEvaluator.evaluate(net, tokens, 0, 3, Executor.DL4J, Progress.NONE));
+        assertTrue(e.getMessage().contains("probability 0"), e.getMessage());
     }
 
     @Test
