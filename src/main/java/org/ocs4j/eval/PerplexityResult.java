@@ -20,11 +20,7 @@ public record PerplexityResult(WindowLosses windows, double seconds) {
 
     /** @return the sum of {@code −ln p(token | history)} over all tokens, added window by window in stream order */
     public double totalNll() {
-        double sum = 0;
-        for (double w : windows.nll()) {
-            sum += w;
-        }
-        return sum;
+        return windows.totalNll();
     }
 
     /** @return {@code exp(totalNll / tokens)} */

@@ -29,6 +29,15 @@ public record WindowLosses(double[] nll, int[] tokens) {
         return Arrays.stream(tokens).asLongStream().sum();
     }
 
+    /** @return the NLL of all windows, added in stream order */
+    public double totalNll() {
+        double sum = 0;
+        for (double w : nll) {
+            sum += w;
+        }
+        return sum;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowLosses w && Arrays.equals(nll, w.nll) && Arrays.equals(tokens, w.tokens);
