@@ -90,11 +90,14 @@ public final class PerplexityEvaluator {
                 windowTokens.stream().mapToInt(Integer::intValue).toArray()), (System.nanoTime() - start) / 1e9);
     }
 
-    /** @return {@code −Σ ln p} of the targets {@code at} from softmax logits {@code z} ({@code [T, V]}) */
+    /**
+     * @return {@code −Σ ln p} of the targets {@code at} from softmax logits {@code z} ({@code [T, V]}), which it
+     * overwrites (no copy of the vocabulary-sized array)
+     */
     private static double windowNll(INDArray z, INDArray at) {
-        INDArray max = z.max(1);
-        INDArray logSumExp = Transforms.log(Transforms.exp(z.subColumnVector(max), false).sum(1), false).addi(max);
         INDArray target = Nd4j.exec(new GatherNd(z, at))[0];
+        INDArray max = z.max(1);
+        INDArray logSumExp = Transforms.log(Transforms.exp(z.subiColumnVector(max), false).sum(1), false).addi(max);
         double sum = logSumExp.castTo(DataType.DOUBLE).subi(target.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
         if (!Double.isFinite(sum)) {
             throw new IllegalStateException("the model's output logits are not finite (NaN or infinite weights?)");
