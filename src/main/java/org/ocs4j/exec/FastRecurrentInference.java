@@ -34,11 +34,8 @@ public final class FastRecurrentInference {
     private final Map<Integer, INDArray[]> state = new HashMap<>();
     /** LSTM layer index → {W, RW, b} in the op's gate order. */
     private final Map<Integer, INDArray[]> fusedWeights = new HashMap<>();
-    /**
-     * The {@code [N·T, V]} logits of {@link #logits}, reused by every call: allocating them per window (47 MB for 350
-     * steps of a 33,278-word vocabulary) made ND4J wait for the garbage collector, ~80 % of an evaluation's time.
-     */
-    private INDArray logitsBuffer;
+    /** The {@code [N·T, V]} logits of {@link #logits}, reused by every call. */
+    private ReusedRows logits;
 
     /**
      * @throws IllegalArgumentException naming the layer, if a recurrent layer is not a plain NCW {@link LSTM} with
@@ -99,24 +96,13 @@ public final class FastRecurrentInference {
         }
         INDArray w = layer.getParam("W");
         INDArray rows = x.permute(0, 2, 1).castTo(w.dataType()).dup('c').reshape(x.size(0) * x.size(2), x.size(1));
-        INDArray z = logitsBuffer(rows.size(0), w.size(1), w.dataType());
+        if (logits == null || !logits.fits(w.size(1), w.dataType())) {
+            logits = new ReusedRows(w.size(1), w.dataType());
+        }
+        INDArray z = logits.rows(rows.size(0));
         Nd4j.gemm(rows, w, z, false, false, 1.0, 0.0);
         INDArray b = layer.getParam("b");
         return b == null ? z : z.addiRowVector(b);
-    }
-
-    /** @return the first {@code rows} rows of the reused logits buffer (a contiguous view), grown when too small */
-    private INDArray logitsBuffer(long rows, long columns, org.nd4j.linalg.api.buffer.DataType type) {
-        if (logitsBuffer == null || logitsBuffer.rows() < rows || logitsBuffer.columns() != columns
-                || logitsBuffer.dataType() != type) {
-            if (logitsBuffer != null) {
-                logitsBuffer.close();
-            }
-            logitsBuffer = Nd4j.create(type, rows, columns);
-        }
-        return logitsBuffer.rows() == rows ? logitsBuffer
-                : logitsBuffer.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, rows),
-                org.nd4j.linalg.indexing.NDArrayIndex.all());
     }
 
     /** Runs layers {@code 0 .. end − 1} (with their preprocessors) on {@code input}. */

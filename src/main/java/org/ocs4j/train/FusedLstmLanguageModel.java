@@ -13,6 +13,7 @@ import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.ocs4j.exec.FusedLstm;
+import org.ocs4j.exec.ReusedRows;
 import org.ocs4j.progress.Progress;
 
 import java.util.HashMap;
@@ -56,7 +57,7 @@ public final class FusedLstmLanguageModel {
      * 32 × 35 steps of a 33,278-word vocabulary) made ND4J wait for the garbage collector to free the previous ones:
      * about 1.5 s per window instead of 35 ms for the logits' GEMM.
      */
-    private INDArray logitsBuffer;
+    private final ReusedRows logitRows;
     private INDArray outputGradientBuffer;
     private INDArray embeddingGradientBuffer;
 
@@ -83,6 +84,7 @@ public final class FusedLstmLanguageModel {
         this.embedding = embedding;
         this.units = units;
         this.tied = tied;
+        this.logitRows = new ReusedRows(vocabulary, DataType.FLOAT);
         Nd4j.getRandom().setSeed(seed);
         parameters.put("emb", uniform(vocabulary, embedding));
         int in = embedding;
@@ -144,7 +146,7 @@ public final class FusedLstmLanguageModel {
             finalState.put("c0_" + l, out[2]);
         }
         INDArray top = inputs[LSTMS].reshape(n * t, units);
-        INDArray logits = logits(n * t);
+        INDArray logits = logitRows.rows(n * t);
         if (tied) {
             Nd4j.gemm(top, parameters.get("emb"), logits, false, true, 1.0, 0.0);
         } else {
@@ -163,18 +165,6 @@ public final class FusedLstmLanguageModel {
         return new Forward(tokens, t, inputs, outputs, masks, top, p, flatTargets, nll, finalState);
     }
 
-    /** @return the first {@code rows} rows of the reused logits buffer (a contiguous view), grown when too small */
-    private INDArray logits(long rows) {
-        if (logitsBuffer == null || logitsBuffer.rows() < rows) {
-            if (logitsBuffer != null) {
-                logitsBuffer.close();
-            }
-            logitsBuffer = Nd4j.create(DataType.FLOAT, rows, vocabulary);
-        }
-        return logitsBuffer.rows() == rows ? logitsBuffer
-                : logitsBuffer.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-    }
-
     private static INDArray mask(long[] shape, double keep) {
         return keep >= 1 ? null : Nd4j.rand(DataType.FLOAT, shape).lt(keep).castTo(DataType.FLOAT).divi(keep);
     }
@@ -186,7 +176,7 @@ public final class FusedLstmLanguageModel {
         Map<String, INDArray> g = new HashMap<>();
         // p − onehot(target), in place, on the whole buffer flattened (certainly a view; row·V + label lies in this
         // window's rows)
-        INDArray flat = logitsBuffer.reshape(logitsBuffer.length());
+        INDArray flat = logitRows.flat();
         ScatterSub subtractOne = new ScatterSub(flat, f.targetIndices(), Nd4j.ones(flat.dataType(), n * t));
         subtractOne.addOutputArgument(flat);
         Nd4j.exec(subtractOne);
