@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.VertexIndices;
@@ -31,8 +32,8 @@ import java.util.function.BiFunction;
  * Inference of a DL4J {@link MultiLayerNetwork} or single-input, single-output {@link ComputationGraph}, with the
  * same result as its {@code output()}: layers and vertices run in the model's own order through DL4J's own code,
  * except plain {@link ConvolutionLayer}s (2-D, not causal), which run through libnd4j's {@code conv2d} op on the
- * model's weights as they are ({@code [nOut, nIn, kH, kW]}, no copy) followed by the layer's activation, and batch
- * norms, which run as one {@code batchnorm} op. DL4J
+ * model's weights as they are ({@code [nOut, nIn, kH, kW]}, no copy) followed by the layer's activation, batch
+ * norms, which run as one {@code batchnorm} op, and plain LSTMs, which run as one {@code lstmLayer} op. DL4J
  * 1.0.0-M2.1 computes those layers with a Java im2col + gemm path (its oneDNN helpers are disabled: the
  * helper check looks up a class that does not exist in that release), which is several times slower than the op. Inference only: no dropout, no training state; the model
  * is not modified (DL4J layers keep their last input, as with {@code output()}).
@@ -160,9 +161,25 @@ public final class FastInference {
         if (fusedBatchNorm(layer, x)) {
             return batchNorm((BatchNormalization) layer.conf().getLayer(), layer, x);
         }
+        if (layer.conf().getLayer() instanceof LSTM && FusedLstm.unsupported(layer) == null) {
+            return lstm(layer, x);
+        }
         INDArray out = layer.activate(x, false, NO_WORKSPACES);
         layer.clear();
         return out;
+    }
+
+    /**
+     * An LSTM over a whole {@code [N, C, T]} input from a zero state, as DL4J's {@code activate} computes it, through
+     * the fused op: DL4J runs each time step as a dozen small ops (about 60 s of a PTB sweep cell's calibration).
+     */
+    static INDArray lstm(Layer layer, INDArray x) {
+        INDArray[] w = FusedLstm.weights(layer);
+        INDArray rw = w[1];
+        INDArray input = (x.dataType() == rw.dataType() ? x : x.castTo(rw.dataType())).dup('c');
+        long units = rw.size(0);
+        return FusedLstm.forward(input, false, w[0], rw, w[2], Nd4j.zeros(rw.dataType(), x.size(0), units),
+                Nd4j.zeros(rw.dataType(), x.size(0), units))[0];
     }
 
     /** A batch norm over a rank-2 or rank-4 input: one libnd4j {@code batchnorm} op instead of DL4J's six. */

@@ -8,9 +8,7 @@ import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -47,18 +45,12 @@ public final class FastRecurrentInference {
             Layer layer = net.getLayer(i);
             var conf = layer.conf().getLayer();
             if (conf.getClass() == LSTM.class) {
-                LSTM lstm = (LSTM) conf;
-                if (!(lstm.getGateActivationFn() instanceof ActivationSigmoid)
-                        || !(lstm.getActivationFn() instanceof ActivationTanH)
-                        || lstm.getRnnDataFormat() != RNNFormat.NCW) {
-                    throw new IllegalArgumentException("layer " + i + " (" + conf.getLayerName() + "): the fused"
-                            + " LSTM op needs sigmoid gates, tanh activation and NCW data; this one has "
-                            + lstm.getGateActivationFn() + ", " + lstm.getActivationFn() + ", "
-                            + lstm.getRnnDataFormat() + " — use the DL4J executor (--executor dl4j)");
+                String unsupported = FusedLstm.unsupported(layer);
+                if (unsupported != null) {
+                    throw new IllegalArgumentException("layer " + i + " (" + conf.getLayerName() + "): " + unsupported
+                            + " — use the DL4J executor (--executor dl4j)");
                 }
-                INDArray rw = layer.getParam("RW");
-                fusedWeights.put(i, new INDArray[]{FusedLstm.fusedGateOrder(layer.getParam("W")),
-                        FusedLstm.fusedGateOrder(rw), FusedLstm.fusedGateOrder(layer.getParam("b").reshape(rw.size(1)))});
+                fusedWeights.put(i, FusedLstm.weights(layer));
             } else if (layer instanceof RecurrentLayer) {
                 throw new IllegalArgumentException("layer " + i + " (" + conf.getLayerName() + ") is a "
                         + conf.getClass().getSimpleName() + "; fast recurrent inference runs LSTM layers only — use"

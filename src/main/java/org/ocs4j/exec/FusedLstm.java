@@ -1,5 +1,10 @@
 package org.ocs4j.exec;
 
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
@@ -176,6 +181,32 @@ public final class FusedLstm {
             environment.setMaxThreads(threads);
             environment.setMaxMasterThreads(masters);
         }
+    }
+
+    /**
+     * @return why the op cannot compute this DL4J layer exactly as DL4J does (it is no plain {@code LSTM}, or not
+     * with sigmoid gates, tanh activation and NCW data), or null when it can
+     */
+    public static String unsupported(Layer layer) {
+        var conf = layer.conf().getLayer();
+        if (conf.getClass() != LSTM.class) {
+            return "it is a " + conf.getClass().getSimpleName() + ", not an LSTM";
+        }
+        var lstm = (LSTM) conf;
+        if (!(lstm.getGateActivationFn() instanceof ActivationSigmoid)
+                || !(lstm.getActivationFn() instanceof ActivationTanH)
+                || lstm.getRnnDataFormat() != RNNFormat.NCW) {
+            return "the fused LSTM op needs sigmoid gates, tanh activation and NCW data; this one has "
+                    + lstm.getGateActivationFn() + ", " + lstm.getActivationFn() + ", " + lstm.getRnnDataFormat();
+        }
+        return null;
+    }
+
+    /** @return {W, RW, b} of a DL4J LSTM layer (see {@link #unsupported}), copied into the op's gate order */
+    public static INDArray[] weights(Layer layer) {
+        INDArray rw = layer.getParam("RW");
+        return new INDArray[]{fusedGateOrder(layer.getParam("W")), fusedGateOrder(rw),
+                fusedGateOrder(layer.getParam("b").reshape(rw.size(1)))};
     }
 
     /** @return a copy of a DL4J gate-ordered {@code [rows, 4H]} matrix (or {@code [4H]} vector) in the op's order */

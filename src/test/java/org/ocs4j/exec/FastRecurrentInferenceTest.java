@@ -110,6 +110,30 @@ class FastRecurrentInferenceTest {
         assertEquals(dl4j, fast, 1e-5 * dl4j);
     }
 
+    /**
+     * {@link FastInference} (what calibration and per-layer output errors run on) computes LSTMs through the fused op
+     * from a zero state, as DL4J's {@code output()}: end to end and layer by layer (each layer given DL4J's own
+     * input), within 1e-5 of max|y|, on the plain and the W4A8 + OCS language model.
+     */
+    @Test
+    void fastInferenceComputesLstmsLikeOutput() {
+        MultiLayerNetwork net = lm();
+        int[] stream = new Random(3).ints(4 * 60 + 1, 0, VOCAB).toArray();
+        var w4a8 = Quantize.bits(4, 8).weightClip(org.ocs4j.quant.ClipMethod.MSE).expandRatio(0.1)
+                .calibrationBatches(2);
+        MultiLayerNetwork q = (MultiLayerNetwork) Quantize.run(net, w4a8, new BpttIterator(stream, 4, 30)).model();
+        INDArray x = tokens(3, 25, 11);
+        for (MultiLayerNetwork m : new MultiLayerNetwork[]{net, q}) {
+            INDArray fast = FastInference.output(m, x);
+            INDArray expected = m.output(x);
+            double rel = expected.sub(fast).amaxNumber().doubleValue() / expected.amaxNumber().doubleValue();
+            System.out.printf("FastInference vs output(), %s LSTM LM: max relative difference %.3g%n",
+                    m == net ? "FP32" : "W4A8 + OCS", rel);
+            assertTrue(rel <= 1e-5, "within 1e-5 relative: " + rel);
+            FastInferenceTest.checkLayerByLayer(m == net ? "LSTM LM" : "LSTM LM W4A8 + OCS", m, x);
+        }
+    }
+
     @Test
     void refusesOtherRecurrentLayersNamingThem() {
         MultiLayerNetwork graves = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
