@@ -171,7 +171,7 @@ public final class FastInference {
 
     /**
      * An LSTM over a whole {@code [N, C, T]} input from a zero state, as DL4J's {@code activate} computes it, through
-     * the fused op: DL4J runs each time step as a dozen small ops (about 60 s of a PTB sweep cell's calibration).
+     * the fused op: DL4J runs each time step as a dozen small ops (PTB model, 8 × 350 tokens: 3.8 s, fused 1.3 s).
      */
     static INDArray lstm(Layer layer, INDArray x) {
         INDArray[] w = FusedLstm.weights(layer);
