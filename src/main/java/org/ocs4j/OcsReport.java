@@ -48,8 +48,8 @@ public record OcsReport(OcsConfig config, WidenReport widening, WidenReport acti
         if (!layers.isEmpty()) {
             sb.append(String.format(Locale.ROOT, "%n%d layers quantized; worst first:", layers.size()));
             for (QuantizedLayer l : worstFirst().subList(0, Math.min(5, layers.size()))) {
-                sb.append(String.format(Locale.ROOT, "%n  %-28s %-22s weight SQNR %6.2f dB", l.layer(), l.layerType(),
-                        l.weightSqnrDb()));
+                sb.append(String.format(Locale.ROOT, "%n  %-28s %-22s W%d, weight SQNR %6.2f dB", l.layer(),
+                        l.layerType(), l.weightBits(), l.weightSqnrDb()));
                 if (l.activationGrid() != null) {
                     sb.append(String.format(Locale.ROOT, ", input α %.4g (%s), SQNR %.2f dB", l.activationAlpha(),
                             l.activationGrid(), l.activationSqnrDb()));

@@ -67,6 +67,11 @@ final class QuantizeCommand implements Callable<Integer> {
             + " the calibration data from its bias (needs calibration inputs)")
     boolean biasCorrection;
 
+    @Option(names = "--mixed-precision", description = "--weight-bits becomes the average bits per weight; each"
+            + " layer gets its own width (bits - 2 to bits + 4) by its sensitivity on the calibration data (needs"
+            + " calibration inputs)")
+    boolean mixedPrecision;
+
     @Option(names = "--policy", defaultValue = "default", description = "default or reference")
     String policy;
 
@@ -117,12 +122,14 @@ final class QuantizeCommand implements Callable<Integer> {
                 .weightClip(method).activationClip(method).perChannel(perChannel).expandRatio(expandRatio)
                 .gridAware(gridAware).referenceCompatible(referenceCompatible).policy(LayerPolicy.named(policy))
                 .calibrationBatches(calibrationBatches).activationExpandRatio(activationExpandRatio).seed(seed)
-                .foldBatchNorm(foldBatchNorm).equalize(equalize).biasCorrection(biasCorrection).build();
+                .foldBatchNorm(foldBatchNorm).equalize(equalize).biasCorrection(biasCorrection)
+                .mixedPrecision(mixedPrecision).build();
         Model original = ModelLoader.load(model);
         Calibration cal = calibration(original);
         if (cal.iterator() == null) {
-            if (activationExpandRatio != 0 || biasCorrection) {
-                throw new IllegalArgumentException((biasCorrection ? "--bias-correction" : "--activation-expand-ratio")
+            if (activationExpandRatio != 0 || biasCorrection || mixedPrecision) {
+                throw new IllegalArgumentException((biasCorrection ? "--bias-correction" : mixedPrecision
+                        ? "--mixed-precision" : "--activation-expand-ratio")
                         + " needs calibration inputs (--calibration FILE.npy or --data)");
             }
             if (activationBits != 0 && (calibrationCache == null || !java.nio.file.Files.exists(calibrationCache))) {

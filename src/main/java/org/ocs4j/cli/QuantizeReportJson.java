@@ -43,6 +43,7 @@ final class QuantizeReportJson {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("layer", l.layer());
             m.put("type", l.layerType());
+            m.put("weightBits", l.weightBits());
             m.put("weightAlpha", l.weightAlpha());
             m.put("weightSqnrDb", l.weightSqnrDb());
             if (!Double.isNaN(l.outputError())) {

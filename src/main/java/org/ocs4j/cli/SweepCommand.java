@@ -141,7 +141,8 @@ final class SweepCommand implements Callable<Integer> {
                 .describedAs(command, ModelFiles.sha256(model))
                 .title(title != null ? title : model.getFileName().toString()).force(force);
         boolean calibrate = activationBits.stream().anyMatch(a -> a != 0) || columns.stream().anyMatch(
-                c -> c.bestOfRow() || c.biasCorrection() || c.budgeted()); // these need calibration inputs themselves
+                c -> c.bestOfRow() || c.biasCorrection() || c.budgeted() || c.mixedPrecision()); // these need calibration
+        // inputs themselves
         if (corpus != null) {
             languageModel(net, runner, calibrate);
         } else {

@@ -21,7 +21,7 @@ import java.util.List;
  * sets and returns the builder; {@link #toBuilder()} copies a configuration to change some values. Defaults: W8A8, no
  * clipping, per-tensor scales, no weight OCS (expand ratio 0), split threshold 0, grid-aware halves, no activation
  * OCS, the default layer policy, 4 calibration batches, seed 42, batch norms unfolded, no equalization, no budgeted
- * OCS, no bias correction. In jshell, {@link #toString()} lists only what differs from the defaults;
+ * OCS, no bias correction, one weight width for every layer. In jshell, {@link #toString()} lists only what differs from the defaults;
  * {@link #describe()} lists everything.
  *
  * @param weightBits            weight bit width, 2..16 (signed symmetric grid, round half to even)
@@ -52,12 +52,17 @@ import java.util.List;
  *                              calibration data); 0 = off. Excludes {@code expandRatio}
  * @param biasCorrection        fold each quantized layer's expected output shift, {@code (W_q − W)·E[x]} with
  *                              {@code E[x]} its input's per-channel mean on calibration data, into its bias
+ * @param mixedPrecision        mixed precision by sensitivity: {@code weightBits} becomes a budget of average bits
+ *                              per weight, and each quantized layer gets its own width from {@code weightBits − 2}
+ *                              to {@code weightBits + 4} (within 2..16), chosen by the network's output error with
+ *                              that layer alone quantized on calibration data (see {@code BitAllocation}; needs
+ *                              calibration data)
  */
 public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Clip activationClip, boolean perChannel,
                         double expandRatio, double splitThreshold, boolean referenceThreshold, boolean gridAware,
                         double activationExpandRatio, LayerPolicy policy, boolean referenceCompatible,
                         int calibrationBatches, long seed, boolean foldBatchNorm, boolean equalize,
-                        double budgetedExpandRatio, boolean biasCorrection) {
+                        double budgetedExpandRatio, boolean biasCorrection, boolean mixedPrecision) {
 
     /** The calibration seed when none is given. */
     public static final long DEFAULT_SEED = 42;
@@ -116,7 +121,8 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
                 .splitThreshold(splitThreshold).referenceThreshold(referenceThreshold).gridAware(gridAware)
                 .activationExpandRatio(activationExpandRatio).policy(policy).referenceCompatible(referenceCompatible)
                 .calibrationBatches(calibrationBatches).seed(seed).foldBatchNorm(foldBatchNorm)
-                .equalize(equalize).budgetedExpandRatio(budgetedExpandRatio).biasCorrection(biasCorrection);
+                .equalize(equalize).budgetedExpandRatio(budgetedExpandRatio).biasCorrection(biasCorrection)
+                .mixedPrecision(mixedPrecision);
     }
 
     /** @return whether weight OCS splits channels */
@@ -136,7 +142,7 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
     public WidenSettings widenSettings() {
         return new WidenSettings(expandRatio > 0 ? expandRatio : budgetedExpandRatio,
                 new SplitOptions(splitThreshold, referenceThreshold, Double.NaN), gridAware ? weightBits : 0, policy,
-                perChannel, null);
+                perChannel, null, null);
     }
 
     /** @return what activation OCS reads: the activation expand ratio with plain halving */
@@ -163,6 +169,7 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         if (foldBatchNorm) parts.add("foldBatchNorm");
         if (equalize) parts.add("equalize");
         if (biasCorrection) parts.add("biasCorrection");
+        if (mixedPrecision) parts.add("mixedPrecision");
         if (activationExpandRatio > 0) parts.add("activationExpandRatio=" + activationExpandRatio);
         if (!policy.equals(DEFAULT_POLICY)) parts.add(policy.toString());
         if (referenceCompatible) parts.add("referenceCompatible");
@@ -173,7 +180,8 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
 
     /** @return every value, for provenance */
     public String describe() {
-        return "OcsConfig[W" + weightBits + "A" + activationBits + ", r=" + expandRatio + ", splitThreshold="
+        return "OcsConfig[W" + weightBits + (mixedPrecision ? " (mixed precision: average bits per weight)" : "")
+                + "A" + activationBits + ", r=" + expandRatio + ", splitThreshold="
                 + splitThreshold + (referenceThreshold ? " (signed max)" : "") + ", " + (gridAware ? "grid-aware"
                 : "plain halving") + ", weightClip=" + weightClip + ", activationClip=" + activationClip
                 + (perChannel ? ", per-channel" : ", per-tensor") + (foldBatchNorm ? ", batch norms folded" : "")
@@ -204,6 +212,7 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         private boolean equalize = false;
         private boolean biasCorrection = false;
         private double budgetedExpandRatio = 0.0;
+        private boolean mixedPrecision = false;
 
         private Builder() {
         }
@@ -337,13 +346,23 @@ public record OcsConfig(int weightBits, int activationBits, Clip weightClip, Cli
         }
 
         /**
+         * @param on mixed precision: the weight bit width becomes a budget of average bits per weight, each layer's
+         *           own width chosen by its sensitivity on calibration data
+         */
+        public Builder mixedPrecision(boolean on) {
+            this.mixedPrecision = on;
+            return this;
+        }
+
+        /**
          * @return the configuration
          * @throws IllegalArgumentException naming the first invalid value and the accepted range
          */
         public OcsConfig build() {
             return new OcsConfig(weightBits, activationBits, weightClip, activationClip, perChannel, expandRatio,
                     splitThreshold, referenceThreshold, gridAware, activationExpandRatio, policy, referenceCompatible,
-                    calibrationBatches, seed, foldBatchNorm, equalize, budgetedExpandRatio, biasCorrection);
+                    calibrationBatches, seed, foldBatchNorm, equalize, budgetedExpandRatio, biasCorrection,
+                    mixedPrecision);
         }
     }
 }

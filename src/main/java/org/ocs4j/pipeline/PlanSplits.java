@@ -3,7 +3,6 @@ package org.ocs4j.pipeline;
 import org.ocs4j.quant.WeightQuantizer;
 import org.ocs4j.rewrite.GridClip;
 import org.ocs4j.rewrite.ModelWidener;
-import org.ocs4j.rewrite.WidenSettings;
 
 /**
  * Weight OCS, first half: chooses the {@code ceil(r·C)} input channels of every selected layer to split (largest
@@ -31,10 +30,8 @@ final class PlanSplits implements Stage {
         if (!work.config.splitsWeights() && !always) {
             return;
         }
-        OcsConfig c = work.config;
-        WidenSettings settings = work.splitCounts == null ? c.widenSettings()
-                : c.widenSettings().withSplitCounts(work.splitCounts);
-        work.plan = ModelWidener.plan(work.model, settings, gridClip(c), work.progress, work.inputTypes);
+        work.plan = ModelWidener.plan(work.model, work.widenSettings(), gridClip(work.config), work.progress,
+                work.inputTypes);
     }
 
     /** @return the clip value grid-aware halves are placed on: the configuration's weight clip method */

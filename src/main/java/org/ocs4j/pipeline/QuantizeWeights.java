@@ -58,6 +58,7 @@ final class QuantizeWeights implements Stage {
 
     private static QuantizedLayer quantize(Work work, Model q, Node n, LayerReport split, NetworkGraph unwidened) {
         OcsConfig c = work.config;
+        int bits = work.weightBits(n.name());
         double alpha = 0;
         double signal = 0;
         double noise = 0;
@@ -72,19 +73,19 @@ final class QuantizeWeights implements Stage {
             INDArray before = c.referenceCompatible()
                     ? unwidened.find(n.name()).map(o -> unwidened.param(o, key)).orElse(null) : null;
             if ("RW".equals(key) && c.expandRatio() > 0 && !c.perChannel() && c.policy().rejection(n) == null) {
-                alpha = Math.max(alpha, WeightQuantizer.folded(w, c.weightBits(), c.weightClip(), c.expandRatio(),
+                alpha = Math.max(alpha, WeightQuantizer.folded(w, bits, c.weightClip(), c.expandRatio(),
                         c.gridAware(), c.referenceCompatible() ? (before != null ? before : w.dup()) : null));
                 notes.add("RW folded: " + ChannelSplitter.splitCount(c.expandRatio(), w.size(0))
                         + " recurrent channels split, halves quantized and summed back");
             } else if (c.perChannel() && "W".equals(key) && split != null && split.gridAlphas() != null) {
                 double[] alphas = gridAlphas(split, work.widening.layers(), n, w.size(outputAxis(n)));
-                alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), alphas, c.weightBits()));
+                alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), alphas, bits));
             } else if (c.perChannel()) {
-                alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), c.weightClip(), c.weightBits()));
+                alpha = Math.max(alpha, WeightQuantizer.perChannel(w, outputAxis(n), c.weightClip(), bits));
             } else {
                 double a = "W".equals(key) && split != null && !Double.isNaN(split.gridAlpha()) ? split.gridAlpha()
-                        : WeightQuantizer.clipAlpha(c.weightClip(), before != null ? before : w, c.weightBits());
-                alpha = Math.max(alpha, WeightQuantizer.perTensor(w, c.weightBits(), a));
+                        : WeightQuantizer.clipAlpha(c.weightClip(), before != null ? before : w, bits);
+                alpha = Math.max(alpha, WeightQuantizer.perTensor(w, bits, a));
             }
             // a split layer's error is measured on its effective weights in the original layout, against the unsplit
             // weight: the halves' errors add up where the network sees them
@@ -95,7 +96,7 @@ final class QuantizeWeights implements Stage {
             signal += Sqnr.energy(reference);
             noise += Sqnr.energy(reference.sub(effective));
         }
-        return new QuantizedLayer(n.label(), n.typeName(), alpha, Sqnr.db(signal, noise), Double.NaN, null,
+        return new QuantizedLayer(n.label(), n.typeName(), bits, alpha, Sqnr.db(signal, noise), Double.NaN, null,
                 Double.NaN, notes.isEmpty() ? null : String.join("; ", notes), Double.NaN);
     }
 

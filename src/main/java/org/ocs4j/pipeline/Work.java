@@ -41,6 +41,8 @@ public final class Work {
     Model fp32;
     /** Budgeted OCS: node name → splits, replacing the uniform ratio; null otherwise. */
     Map<String, Integer> splitCounts;
+    /** Mixed precision: node name → weight bit width of every layer the policy quantizes; null for one width. */
+    Map<String, Integer> layerBits;
     WidenPlan plan;
     WidenReport widening;
     WidenReport activationSplitting;
@@ -139,6 +141,30 @@ public final class Work {
     /** @return how calibration data was used, or null when none was needed */
     public String calibrationUsed() {
         return calibrationUsed;
+    }
+
+    /**
+     * @return the weight bit width of the quantized layer {@code node}: its planned width with mixed precision, the
+     * configuration's otherwise
+     * @throws IllegalStateException with mixed precision, for a layer no width was planned for
+     */
+    int weightBits(String node) {
+        if (layerBits == null) {
+            return config.weightBits();
+        }
+        Integer b = layerBits.get(node);
+        if (b == null) {
+            throw new IllegalStateException("no weight bit width planned for layer " + node + " (planned: "
+                    + layerBits.keySet() + ")");
+        }
+        return b;
+    }
+
+    /** @return what widening reads: the configuration's settings with the planned split counts and bit widths */
+    org.ocs4j.rewrite.WidenSettings widenSettings() {
+        org.ocs4j.rewrite.WidenSettings s = config.widenSettings();
+        if (splitCounts != null) s = s.withSplitCounts(splitCounts);
+        return layerBits != null && s.gridAware() ? s.withLayerBits(layerBits) : s;
     }
 
     /**

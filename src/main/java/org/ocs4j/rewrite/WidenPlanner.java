@@ -221,10 +221,11 @@ final class WidenPlanner {
         if (!settings.gridAware() || plain.plan().maxAbsAfter() == 0.0) {
             return plain;
         }
-        long levels = (1L << (settings.gridAwareBits() - 1)) - 1;
+        int bits = settings.gridAwareBits(node.name());
+        long levels = (1L << (bits - 1)) - 1;
         if (settings.perChannelGrid()) {
             int outputAxis = node.kind() == NodeKind.CONV ? 0 : 2; // channel view: [O,I,kh,kw], [C,g,O]
-            double[] alphas = gridClip.perChannel(plain.weights(), outputAxis, settings.gridAwareBits());
+            double[] alphas = gridClip.perChannel(plain.weights(), outputAxis, bits);
             double[] scales = new double[alphas.length];
             for (int o = 0; o < alphas.length; o++) {
                 if (!(alphas[o] > 0) || !Double.isFinite(alphas[o])) {
@@ -240,7 +241,7 @@ final class WidenPlanner {
                     Nd4j.createFromArray(scales).castTo(view.dataType()), grid, outputAxis));
             return ChannelSplitter.splitOnGrids(view, axis, k, options, grid);
         }
-        double alpha = gridClip.alpha(plain.weights(), settings.gridAwareBits());
+        double alpha = gridClip.alpha(plain.weights(), bits);
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException(node.describe() + ": grid clip value " + alpha + " is not finite and > 0");
         }

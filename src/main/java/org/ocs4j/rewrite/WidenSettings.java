@@ -20,22 +20,46 @@ import java.util.Map;
  *                      {@code α_o} the clip value of output channel {@code o} of the plainly split tensor
  * @param splitCounts   node name → how many channels to split there, replacing {@code ceil(expandRatio · C_in)}
  *                      (a layer not named gets none); null for the uniform ratio
+ * @param layerBits     mixed precision: node name → the weight bit width whose grid that layer's halves are placed
+ *                      on, replacing {@code gridAwareBits} (every split layer must be named); null for one width
  */
 public record WidenSettings(double expandRatio, SplitOptions split, int gridAwareBits, LayerPolicy policy,
-                            boolean perChannelGrid, Map<String, Integer> splitCounts) {
+                            boolean perChannelGrid, Map<String, Integer> splitCounts, Map<String, Integer> layerBits) {
 
     public WidenSettings {
         splitCounts = splitCounts == null ? null : Map.copyOf(splitCounts);
+        layerBits = layerBits == null ? null : Map.copyOf(layerBits);
     }
 
     /** Per-tensor grids (or plain halving), the uniform ratio. */
     public WidenSettings(double expandRatio, SplitOptions split, int gridAwareBits, LayerPolicy policy) {
-        this(expandRatio, split, gridAwareBits, policy, false, null);
+        this(expandRatio, split, gridAwareBits, policy, false, null, null);
     }
 
     /** @return these settings with per-layer split counts instead of the uniform ratio */
     public WidenSettings withSplitCounts(Map<String, Integer> counts) {
-        return new WidenSettings(expandRatio, split, gridAwareBits, policy, perChannelGrid, counts);
+        return new WidenSettings(expandRatio, split, gridAwareBits, policy, perChannelGrid, counts, layerBits);
+    }
+
+    /** @return these settings with per-layer weight bit widths (mixed precision) for grid-aware halves */
+    public WidenSettings withLayerBits(Map<String, Integer> bits) {
+        return new WidenSettings(expandRatio, split, gridAwareBits, policy, perChannelGrid, splitCounts, bits);
+    }
+
+    /**
+     * @return the weight bit width whose grid the halves of node {@code name} are placed on
+     * @throws IllegalStateException with per-layer widths that do not name the node
+     */
+    public int gridAwareBits(String name) {
+        if (layerBits == null) {
+            return gridAwareBits;
+        }
+        Integer b = layerBits.get(name);
+        if (b == null) {
+            throw new IllegalStateException("no weight bit width planned for layer " + name + " (planned: "
+                    + layerBits.keySet() + ")");
+        }
+        return b;
     }
 
     /** @return how many of the {@code channels} input channels of node {@code name} to split */
@@ -55,7 +79,7 @@ public record WidenSettings(double expandRatio, SplitOptions split, int gridAwar
                 ? "split counts " + splitCounts : "r=" + expandRatio);
         if (split.splitThreshold() != 0.0) sb.append(", splitThreshold=").append(split.splitThreshold());
         if (split.signedMaxThreshold()) sb.append(", signedMaxThreshold");
-        sb.append(gridAware() ? ", gridAware=" + gridAwareBits + " bits" + (perChannelGrid ? " per channel" : "")
+        sb.append(gridAware() ? ", gridAware=" + (layerBits != null ? "per-layer " + layerBits : gridAwareBits) + " bits" + (perChannelGrid ? " per channel" : "")
                 : ", plain halving");
         return sb.append(", ").append(policy).append(']').toString();
     }

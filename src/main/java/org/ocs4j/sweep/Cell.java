@@ -64,13 +64,15 @@ public record Cell(String row, String column, String resolvedAs, double value, M
      * @param activationSqnrDb input SQNR on the calibration histogram, dB (NaN when FP32)
      * @param outputError      output against FP32 on calibration inputs, {@code Σ(y − y_fp32)² / Σ y_fp32²} (NaN when
      *                         not measured)
+     * @param weightBits       its weight bit width (differs between layers with mixed precision); null in cells
+     *                         stored by an older ocs4j
      */
     public record Layer(String layer, String type, double weightAlpha, double weightSqnrDb, double activationAlpha,
-                        double activationSqnrDb, double outputError) {
+                        double activationSqnrDb, double outputError, Integer weightBits) {
 
         static Layer of(QuantizedLayer q) {
             return new Layer(q.layer(), q.layerType(), q.weightAlpha(), q.weightSqnrDb(), q.activationAlpha(),
-                    q.activationSqnrDb(), q.outputError());
+                    q.activationSqnrDb(), q.outputError(), q.weightBits());
         }
     }
 }

@@ -21,6 +21,8 @@ import java.util.Locale;
  *   <li>a clip method: {@code none}, {@code max:0.9}, {@code mse}, {@code aciq}, {@code kl}, {@code percentile:99.9}
  *       ({@code none} when left out);</li>
  *   <li>{@code bc} — bias correction after weight quantization;</li>
+ *   <li>{@code mixed} — mixed precision: the row's weight bits become the average bits per weight, each layer's
+ *       own width chosen by its sensitivity on the calibration data;</li>
  * </ul>
  * e.g. {@code mse}, {@code per-channel+mse}, {@code ocs:0.02+mse}, {@code fold+per-channel+ocs:0.02+bc}; and
  * {@code ocs+best} — OCS + best clip: in each row, the expand ratio of the grid-aware per-tensor OCS column and the
@@ -36,18 +38,21 @@ import java.util.Locale;
  * @param biasCorrection biases corrected after weight quantization
  * @param equalize       cross-layer equalization before OCS
  * @param budgeted       the expand ratio is a budget ({@code ocs-budget:R}), not a uniform ratio
+ * @param mixedPrecision per-layer weight widths under the row's bits as average ({@code mixed})
  */
 public record Column(Clip clip, double expandRatio, boolean gridAware, boolean perChannel, boolean bestOfRow,
-                     boolean foldBatchNorm, boolean biasCorrection, boolean equalize, boolean budgeted) {
+                     boolean foldBatchNorm, boolean biasCorrection, boolean equalize, boolean budgeted,
+                     boolean mixedPrecision) {
 
     /** The {@code ocs+best} column. */
-    public static final Column OCS_BEST = new Column(null, Double.NaN, true, false, true, false, false, false, false);
+    public static final Column OCS_BEST = new Column(null, Double.NaN, true, false, true, false, false, false, false,
+            false);
 
     /** The paper's table: no clip, MSE, ACIQ, KL, OCS r = 0.01 / 0.02 / 0.05, OCS + best clip. */
     public static final List<Column> PAPER = parseList("none,mse,aciq,kl,ocs:0.01,ocs:0.02,ocs:0.05,ocs+best");
 
     private static final String FORMS = "+-joined parts fold, cle, per-channel, ocs:R[:plain] or ocs-budget:R[:plain], a clip method (none, max:C,"
-            + " mse, aciq, kl, percentile:P) and bc, or ocs+best";
+            + " mse, aciq, kl, percentile:P), bc and mixed, or ocs+best";
 
     public Column {
         if (!bestOfRow && clip == null) {
@@ -57,7 +62,7 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
 
     /** @return the clip-only column of {@code clip} (per-tensor, no OCS) */
     public static Column clipOnly(Clip clip) {
-        return new Column(clip, 0, true, false, false, false, false, false, false);
+        return new Column(clip, 0, true, false, false, false, false, false, false, false);
     }
 
     /** @return OCS at {@code r} followed by {@code clip} (per tensor, unfolded) */
@@ -66,7 +71,7 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
             throw new IllegalArgumentException("an OCS column needs an expand ratio in (0, 1], not " + r);
         }
         org.ocs4j.split.ChannelSplitter.requireRatio("expand ratio", r);
-        return new Column(clip, r, gridAware, false, false, false, false, false, false);
+        return new Column(clip, r, gridAware, false, false, false, false, false, false, false);
     }
 
     /**
@@ -88,6 +93,7 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
             boolean bc = false;
             boolean cle = false;
             boolean budget = false;
+            boolean mixed = false;
             for (String part : t.split("\\+", -1)) {
                 if (part.equals("fold") && !fold) {
                     fold = true;
@@ -95,6 +101,8 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
                     cle = true;
                 } else if (part.equals("bc") && !bc) {
                     bc = true;
+                } else if (part.equals("mixed") && !mixed) {
+                    mixed = true;
                 } else if (part.equals("per-channel") && !perChannel) {
                     perChannel = true;
                 } else if ((part.startsWith("ocs:") || part.startsWith("ocs-budget:")) && r == 0) {
@@ -112,7 +120,7 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
                 }
             }
             return new Column(clip == null ? Clip.NONE : clip, r, grid, perChannel, false, fold && !cle, bc, cle,
-                    budget);
+                    budget, mixed);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sweep column \"" + text + "\" is not understood (" + e.getMessage()
                     + "); use " + FORMS, e);
@@ -149,13 +157,13 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
 
     /** Per tensor, unfolded, no bias correction: the layout of the paper's columns. */
     private boolean plainLayout() {
-        return !perChannel && !foldBatchNorm && !biasCorrection && !equalize;
+        return !perChannel && !foldBatchNorm && !biasCorrection && !equalize && !mixedPrecision;
     }
 
     /** @return the same column with plain halving instead of grid-aware splitting */
     public Column plain() {
         return new Column(clip, expandRatio, false, perChannel, bestOfRow, foldBatchNorm, biasCorrection, equalize,
-                budgeted);
+                budgeted, mixedPrecision);
     }
 
     /**
@@ -174,7 +182,8 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
                 .perChannel(perChannel).expandRatio(budgeted ? 0 : expandRatio)
                 .budgetedExpandRatio(budgeted ? expandRatio : 0).gridAware(gridAware)
                 .foldBatchNorm(base.foldBatchNorm() || foldBatchNorm)
-                .biasCorrection(base.biasCorrection() || biasCorrection).equalize(base.equalize() || equalize).build();
+                .biasCorrection(base.biasCorrection() || biasCorrection).equalize(base.equalize() || equalize)
+                .mixedPrecision(base.mixedPrecision() || mixedPrecision).build();
     }
 
     /** @return the identifier {@link #parse} reads back, e.g. {@code ocs:0.02+mse} */
@@ -187,8 +196,11 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
         if (expandRatio > 0) {
             parts.add((budgeted ? "ocs-budget:" : "ocs:") + expandRatio + (gridAware ? "" : ":plain"));
         }
-        if (clip.method() != ClipMethod.NONE || parts.isEmpty() && !biasCorrection) parts.add(clip.toString());
+        if (clip.method() != ClipMethod.NONE || parts.isEmpty() && !biasCorrection && !mixedPrecision) {
+            parts.add(clip.toString());
+        }
         if (biasCorrection) parts.add("bc");
+        if (mixedPrecision) parts.add("mixed");
         return String.join("+", parts);
     }
 
@@ -200,8 +212,9 @@ public record Column(Clip clip, double expandRatio, boolean gridAware, boolean p
         if (equalize) parts.add("CLE");
         if (perChannel) parts.add("per-channel");
         if (expandRatio > 0) parts.add((budgeted ? "OCS budget " : "OCS ") + expandRatio + (gridAware ? "" : " plain"));
-        if (clip.method() != ClipMethod.NONE || parts.isEmpty()) parts.add(clipLabel(clip));
+        if (clip.method() != ClipMethod.NONE || parts.isEmpty() && !mixedPrecision) parts.add(clipLabel(clip));
         if (biasCorrection) parts.add("BC");
+        if (mixedPrecision) parts.add("mixed precision");
         return String.join(" + ", parts);
     }
 

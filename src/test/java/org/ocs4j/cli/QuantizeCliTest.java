@@ -56,6 +56,40 @@ class QuantizeCliTest {
     }
 
     @Test
+    void mixedPrecisionGivesEachLayerItsWidthWithinTheAverageAndNeedsCalibrationInputs() throws Exception {
+        Path out = dir.resolve("mixed.zip");
+        Path report = dir.resolve("mixed.json");
+        CliTest.Run r = CliTest.run("quantize", lenet.toString(), "--weight-bits", "4", "--activation-bits", "8",
+                "--mixed-precision", "--expand-ratio", "0.05", "--calibration", calibration.toString(), "--out",
+                out.toString(), "--report", report.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        System.out.println(json.get("preparation"));
+        assertTrue(json.get("preparation").toString().contains("mixed precision: "), json.toString());
+        MultiLayerNetwork original = ModelSerializer.restoreMultiLayerNetwork(lenet.toFile());
+        long weights = 0;
+        long bits = 0;
+        java.util.Set<Integer> widths = new java.util.HashSet<>();
+        for (JsonNode l : json.get("layersWorstFirst")) {
+            int b = l.get("weightBits").asInt();
+            assertTrue(b >= 2 && b <= 8, l.toString());
+            long n = original.getLayer(l.get("layer").asText()).getParam("W").length();
+            weights += n;
+            bits += n * b;
+            widths.add(b);
+        }
+        System.out.printf("LeNet mixed precision: widths %s, %.3f bits per weight%n", widths, (double) bits / weights);
+        assertTrue(bits <= 4 * weights, bits + " bits for " + weights + " weights");
+        assertTrue(widths.size() > 1, "widths " + widths);
+        CliTest.Run refused = CliTest.run("quantize", lenet.toString(), "--weight-bits", "4", "--activation-bits", "0",
+                "--mixed-precision", "--out", dir.resolve("no.zip").toString(), "--report",
+                dir.resolve("no.json").toString());
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("--mixed-precision needs calibration inputs"), refused.err());
+        assertFalse(Files.exists(dir.resolve("no.zip")));
+    }
+
+    @Test
     void tensorPrintsEveryMethodAndWritesTheSplit() throws Exception {
         Nd4j.getRandom().setSeed(5);
         INDArray w = Nd4j.randn(DataType.FLOAT, 16, 8, 3, 3);

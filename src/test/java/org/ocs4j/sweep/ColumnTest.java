@@ -18,7 +18,8 @@ class ColumnTest {
     void everyWrittenFormReadsBackToItself() {
         for (String id : List.of("none", "max:0.9", "mse", "aciq", "kl", "percentile:99.9", "per-channel",
                 "per-channel+mse", "ocs:0.02", "ocs:0.01+mse", "ocs:0.05:plain", "ocs:0.05:plain+kl", "ocs+best",
-                "fold", "fold+mse", "per-channel+ocs:0.02", "fold+per-channel+ocs:0.02+bc", "bc", "cle+ocs:0.02+bc", "ocs-budget:0.02", "fold+ocs-budget:0.05:plain+mse")) {
+                "fold", "fold+mse", "per-channel+ocs:0.02", "fold+per-channel+ocs:0.02+bc", "bc", "cle+ocs:0.02+bc", "ocs-budget:0.02", "fold+ocs-budget:0.05:plain+mse",
+                "mixed", "cle+per-channel+ocs:0.02+bc+mixed", "mse+mixed")) {
             assertEquals(id, Column.parse(id).id(), id);
         }
         assertEquals("OCS 0.02 + MSE", Column.parse("OCS:0.02+MSE").label());
@@ -27,6 +28,8 @@ class ColumnTest {
         assertEquals("OCS 0.05 plain", Column.parse("ocs:0.05:plain").label());
         assertEquals("fold+ocs:0.02+mse+bc", Column.parse("bc+MSE+ocs:0.02+fold").id(), "any order, written back in one");
         assertEquals("fold + per-channel + OCS 0.02 + BC", Column.parse("fold+per-channel+ocs:0.02+bc").label());
+        assertEquals("mixed precision", Column.parse("mixed").label());
+        assertEquals("fold + per-channel + BC + mixed precision", Column.parse("mixed+bc+per-channel+fold").label());
     }
 
     @Test
@@ -52,6 +55,10 @@ class ColumnTest {
         assertTrue(budget.budgetedExpandRatio() == 0.02 && budget.expandRatio() == 0 && budget.splitsWeights());
         assertFalse(Column.parse("ocs-budget:0.02").ocsCandidate());
         assertFalse(Column.parse("fold+ocs:0.02").ocsCandidate(), "ocs+best chooses among the paper's columns only");
+        var mixed = Column.parse("per-channel+bc+mixed").config(OcsConfig.defaults(), 4, 8);
+        assertTrue(mixed.mixedPrecision() && mixed.perChannel() && mixed.weightBits() == 4, mixed.toString());
+        assertFalse(Column.parse("per-channel+bc").config(OcsConfig.defaults(), 4, 8).mixedPrecision());
+        assertFalse(Column.parse("mse+mixed").clipCandidate(), "ocs+best chooses among the paper's columns only");
         assertThrows(IllegalStateException.class,
                 () -> Column.OCS_BEST.config(OcsConfig.defaults(), 5, 8));
     }
