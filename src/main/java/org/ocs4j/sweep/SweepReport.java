@@ -178,6 +178,7 @@ public final class SweepReport {
             sb.append(String.join(", ", parts)).append(".\n\n");
         }
         overhead(sb, r);
+        mixedWidths(sb, r);
         if (!plotsAvailable()) {
             sb.append("Plots not drawn: XChart (org.knowm.xchart:xchart) was not on the class path.\n\n");
         }
@@ -201,6 +202,22 @@ public final class SweepReport {
                 }
             }
             sb.append(String.join("; ", overhead.values())).append(".\n\n");
+        }
+    }
+
+    /** One line per mixed-precision cell: the weight width each layer got. */
+    private static void mixedWidths(StringBuilder sb, SweepResult r) {
+        List<String> lines = new ArrayList<>();
+        for (Cell c : r.cells()) {
+            if (!c.column().equals("ocs+best") && Column.parse(c.column()).mixedPrecision() && c.layers() != null
+                    && c.layers().stream().allMatch(l -> l.weightBits() != null)) {
+                lines.add("- " + c.row() + " `" + c.column() + "`: " + c.layers().stream().map(l -> l.layer() + " "
+                        + l.weightBits()).collect(java.util.stream.Collectors.joining(", ")));
+            }
+        }
+        if (!lines.isEmpty()) {
+            sb.append("Mixed precision, weight bits per layer (the row's bits are the average per weight):\n\n")
+                    .append(String.join("\n", lines)).append("\n\n");
         }
     }
 

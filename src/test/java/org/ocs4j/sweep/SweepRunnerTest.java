@@ -242,4 +242,25 @@ class SweepRunnerTest {
             assertTrue(md.contains("](" + png.getFileName() + ")"), "linked from the report: " + png);
         }
     }
+
+    @Test
+    void aMixedPrecisionColumnGivesEachLayerItsWidthAndTheReportListsThem() throws Exception {
+        SweepConfig config = new SweepConfig(List.of(4), List.of(8), Column.parseList("per-channel,per-channel+mixed"),
+                OcsConfig.builder().calibrationBatches(2).seed(7).build());
+        SweepResult r = new SweepRunner(net).describedAs("test", "test-model").config(config)
+                .scorer(new CountingScorer(-1)).calibrateOn(new ListDataSetIterator<>(data.batchBy(16), 16),
+                        "the evaluation images").run(dir);
+        Cell mixed = r.cells().stream().filter(c -> c.column().equals("per-channel+mixed")).findFirst().orElseThrow();
+        Cell one = r.cells().stream().filter(c -> c.column().equals("per-channel")).findFirst().orElseThrow();
+        System.out.println(mixed.layers().stream().map(l -> l.layer() + " " + l.weightBits()).toList() + " "
+                + mixed.value() + " % vs " + one.value() + " %");
+        assertTrue(one.layers().stream().allMatch(l -> l.weightBits() == 4));
+        assertTrue(mixed.layers().stream().map(Cell.Layer::weightBits).distinct().count() > 1, mixed.layers().toString());
+        SweepReport.write(r, "test net", net, dir);
+        String md = Files.readString(dir.resolve(SweepReport.MARKDOWN));
+        assertTrue(md.contains("| bits | per-channel | per-channel + mixed precision |"), md);
+        String line = "- W4A8 `per-channel+mixed`: " + mixed.layers().stream().map(l -> l.layer() + " "
+                + l.weightBits()).collect(java.util.stream.Collectors.joining(", "));
+        assertTrue(md.contains("Mixed precision, weight bits per layer") && md.contains(line), md);
+    }
 }
