@@ -91,6 +91,11 @@ public final class OutputError {
                 }
                 // one reduction, no difference array: a language model's outputs are large
                 noise += got.squaredDistance(want);
+                if (got.closeable()) {
+                    got.close();
+                }
+                // the forward's other arrays: ND4J's CPU backend frees off-heap buffers only when the Java GC runs
+                org.nd4j.linalg.factory.Nd4j.getMemoryManager().invokeGc();
             }
             return signal == 0 ? (noise == 0 ? 0 : Double.POSITIVE_INFINITY) : noise / signal;
         }

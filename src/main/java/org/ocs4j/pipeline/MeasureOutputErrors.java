@@ -46,5 +46,6 @@ final class MeasureOutputErrors implements Stage {
                         : noise * noise / (signal * signal)));
             }
         });
+        org.nd4j.linalg.factory.Nd4j.getMemoryManager().invokeGc(); // the two forwards' off-heap arrays (see Calibrator)
     }
 }

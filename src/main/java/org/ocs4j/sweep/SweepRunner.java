@@ -2,6 +2,7 @@ package org.ocs4j.sweep;
 
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 import org.ocs4j.eval.OutputError;
 import org.ocs4j.eval.Provenance;
 import org.ocs4j.progress.Progress;
@@ -191,6 +192,10 @@ public final class SweepRunner {
         for (Column column : config.columns()) {
             if (!column.bestOfRow()) {
                 rowCells.add(store.cell(row.label(), column.id(), () -> measure(row, column, column.id(), dir)));
+                // the cell's models and arrays are garbage now; ND4J's CPU backend frees their off-heap memory only
+                // when the Java GC runs, which a small Java heap seldom triggers (a PTB sweep grew to 14.5 GB of
+                // resident memory over 21 cells and was stopped by JavaCPP's limit)
+                Nd4j.getMemoryManager().invokeGc();
             }
         }
         if (config.columns().contains(Column.OCS_BEST)) {
