@@ -14,9 +14,9 @@ import java.util.Map;
  * Budgeted weight OCS, before {@link PlanSplits}: plans uniform OCS at the budgeted ratio to learn which layers can
  * be split and how many weights that adds, measures each such layer's sensitivity — the network's output error
  * against FP32 on the first calibration batch with that layer alone quantized ({@link LayerSensitivity}, at its
- * planned width with mixed precision) — and lets {@link SplitBudget} hand
- * the same number of extra weights out where they lower the predicted error most. Runs only when the configuration
- * gives a budgeted expand ratio; needs calibration data.
+ * planned width with mixed precision) — and lets {@link SplitBudget} hand the same number of extra weights out where
+ * they lower the predicted error most. Runs only when the configuration gives a budgeted expand ratio; needs
+ * calibration data.
  */
 final class PlanBudget implements Stage {
 
