@@ -31,10 +31,7 @@ final class PlanBitWidths implements Stage {
             return;
         }
         LayerSensitivity sensitivity = new LayerSensitivity(work, "mixed precision", "give the weights one width");
-        List<Node> quantized = NetworkGraph.of(work.model).nodes().stream().filter(c.policy()::quantizes).toList();
-        if (quantized.isEmpty()) {
-            throw new IllegalArgumentException("the layer policy " + c.policy() + " selects no layer to quantize");
-        }
+        List<Node> quantized = QuantizeWeights.quantizedNodes(NetworkGraph.of(work.model), c);
         int[] widths = BitAllocation.candidateWidths(c.weightBits());
         List<BitAllocation.Layer> layers = new ArrayList<>();
         work.progress.start("measuring layer sensitivities at " + Arrays.toString(widths) + " bits",

@@ -36,11 +36,7 @@ final class QuantizeWeights implements Stage {
     public void run(Work work) {
         Model q = Networks.copy(work.fp32);
         NetworkGraph graph = NetworkGraph.of(q);
-        List<Node> quantized = graph.nodes().stream().filter(work.config.policy()::quantizes).toList();
-        if (quantized.isEmpty()) {
-            throw new IllegalArgumentException("the layer policy " + work.config.policy()
-                    + " selects no layer to quantize");
-        }
+        List<Node> quantized = quantizedNodes(graph, work.config);
         Map<String, LayerReport> splits = new HashMap<>();
         if (work.widening != null) {
             work.widening.layers().forEach(l -> splits.put(l.layer(), l));
@@ -124,6 +120,18 @@ final class QuantizeWeights implements Stage {
             }
         }
         return out;
+    }
+
+    /**
+     * @return the nodes of {@code graph} whose weights {@code c}'s policy quantizes, in topological order
+     * @throws IllegalArgumentException when the policy selects none
+     */
+    static List<Node> quantizedNodes(NetworkGraph graph, OcsConfig c) {
+        List<Node> quantized = graph.nodes().stream().filter(c.policy()::quantizes).toList();
+        if (quantized.isEmpty()) {
+            throw new IllegalArgumentException("the layer policy " + c.policy() + " selects no layer to quantize");
+        }
+        return quantized;
     }
 
     /** Output-channel axis of a weight for per-channel scales. */
